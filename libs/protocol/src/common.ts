@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** Sent in the socket handshake; a tab built for another version is told to reload. */
+export const PROTOCOL_VERSION = 1;
+
+export const ParticipantId = z.uuid();
+export const MeetingId = z.uuid();
+export const Role = z.enum(['moderator', 'viewer']);
+export type Role = z.infer<typeof Role>;
+export const AudioMode = z.enum(['microphone', 'listen-only']);
+export type AudioMode = z.infer<typeof AudioMode>;
+
+// Control characters (C0, DEL, C1) and the bidi/zero-width format characters that let a name
+// impersonate another or break the layout.
+const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+export const NAME_MAX_LENGTH = 64;
+
+/** A display name as typed: trimmed, 1–64 characters, no control characters. */
+export const DisplayName = z
+  .string()
+  .max(NAME_MAX_LENGTH * 4, 'too_long')
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'empty')
+      .max(NAME_MAX_LENGTH, 'too_long')
+      .refine((s) => !FORBIDDEN_IN_NAME.test(s), 'control_characters'),
+  );
+
+export const RoomName = z
+  .string()
+  .max(400, 'too_long')
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'empty')
+      .max(100, 'too_long')
+      .refine((s) => !FORBIDDEN_IN_NAME.test(s), 'control_characters'),
+  );
+
+/** Stable error codes; the web app shows each in the user's language. */
+export const ErrorCode = z.enum([
+  'malformed',
+  'unknown_command',
+  'forbidden',
+  'not_found',
+  'meeting_ended',
+  'room_closed',
+  'invalid_code',
+  'unauthenticated',
+  'protocol_mismatch',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const CommandReply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown().optional() }),
+  z.object({ ok: z.literal(false), code: ErrorCode, message: z.string() }),
+]);
+export type CommandReply = z.infer<typeof CommandReply>;
+
+/** Who an addressed event is for; absent means everyone in the meeting. */
+export const Audience = z.object({
+  participants: z.array(ParticipantId).optional(),
+  roles: z.array(Role).optional(),
+});
+export type Audience = z.infer<typeof Audience>;

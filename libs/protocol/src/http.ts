@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { AudioMode, DisplayName, MeetingId, ParticipantId, Role, RoomName } from './common';
+
+/** POST /api/rooms */
+export const CreateRoomRequest = z.object({ name: RoomName }).strict();
+export const CreateRoomResponse = z.object({
+  roomId: z.uuid(),
+  name: z.string(),
+  moderatorCode: z.string(),
+  viewerCode: z.string(),
+});
+export type CreateRoomResponse = z.infer<typeof CreateRoomResponse>;
+
+/** GET /api/join/:code */
+export const JoinInfo = z.object({ roomName: z.string(), role: Role });
+export type JoinInfo = z.infer<typeof JoinInfo>;
+
+/** POST /api/join/:code */
+export const JoinRequest = z.object({ name: DisplayName, audioMode: AudioMode }).strict();
+export const JoinResponse = z.object({
+  meetingId: MeetingId,
+  participantId: ParticipantId,
+  /** Short-lived session token: the only proof of identity the socket accepts. */
+  sessionToken: z.string(),
+  sessionExpiresAt: z.string(),
+});
+export type JoinResponse = z.infer<typeof JoinResponse>;
+
+export const ApiError = z.object({ code: z.string(), message: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** Reply of the socket's `media.token` request. */
+export const MediaToken = z.object({ url: z.string(), token: z.string() });
+export type MediaToken = z.infer<typeof MediaToken>;
+
+/** Reply of the socket's `session.renew` request. */
+export const SessionRenewal = z.object({ sessionToken: z.string(), sessionExpiresAt: z.string() });
+export type SessionRenewal = z.infer<typeof SessionRenewal>;
+
+/** Socket handshake `auth` payload. */
+export const Handshake = z.object({
+  token: z.string().min(1).max(2000),
+  protocol: z.number().int(),
+  /** Last event seq the client holds; the server then sends only what came after. */
+  lastSeq: z.number().int().nonnegative().optional(),
+});
+export type Handshake = z.infer<typeof Handshake>;
+
+/** Names of socket.io messages, in one place. */
+export const SOCKET = {
+  command: 'command',
+  snapshot: 'snapshot',
+  event: 'event',
+  mediaToken: 'media.token',
+  sessionRenew: 'session.renew',
+  fatal: 'fatal',
+} as const;

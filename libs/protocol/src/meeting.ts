@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { Audience, MeetingId, ParticipantId } from './common';
+import {
+  AudioSetMode,
+  Participant,
+  ParticipantAudioModeChanged,
+  ParticipantJoined,
+  ParticipantLeave,
+  ParticipantLeft,
+  ParticipantMediaChanged,
+  ParticipantRoleChanged,
+  ParticipantSetRole,
+} from './participants';
+
+export const MeetingEnd = z
+  .object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) })
+  .strict();
+export const MeetingEnded = z.object({ type: z.literal('meeting.ended'), roomClosed: z.boolean() });
+
+/** Every command a client may send, discriminated on `type`. */
+export const Command = z.discriminatedUnion('type', [
+  AudioSetMode,
+  ParticipantSetRole,
+  ParticipantLeave,
+  MeetingEnd,
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];
+
+/** Every event of the meeting log, discriminated on `type`. */
+export const MeetingEvent = z.discriminatedUnion('type', [
+  ParticipantJoined,
+  ParticipantLeft,
+  ParticipantAudioModeChanged,
+  ParticipantRoleChanged,
+  ParticipantMediaChanged,
+  MeetingEnded,
+]);
+export type MeetingEvent = z.infer<typeof MeetingEvent>;
+
+/** An event as logged and delivered: its place in the log, when, and who caused it. */
+export const LoggedEvent = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  actor: ParticipantId.nullable(),
+  audience: Audience.nullable().optional(),
+  event: MeetingEvent,
+});
+export type LoggedEvent = z.infer<typeof LoggedEvent>;
+
+export const MeetingState = z.object({
+  meetingId: MeetingId,
+  roomName: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  participants: z.record(z.string(), Participant),
+});
+export type MeetingState = z.infer<typeof MeetingState>;
+
+/** What a (re)connecting client receives first: the folded state as of `seq`. */
+export const Snapshot = z.object({
+  seq: z.number().int().nonnegative(),
+  you: ParticipantId,
+  state: MeetingState,
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export function emptyMeeting(meetingId: string, roomName: string, startedAt: string): MeetingState {
+  return { meetingId, roomName, startedAt, endedAt: null, participants: {} };
+}
+
+/**
+ * The fold: (state, event) → state. Pure, shared by the server (authority) and the web app
+ * (which applies the same events to its snapshot), so both agree by construction.
+ */
+export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' | 'event'>): MeetingState {
+  const e = logged.event;
+  const update = (id: string, patch: Partial<Participant>): MeetingState => {
+    const p = state.participants[id];
+    if (!p) return state;
+    return { ...state, participants: { ...state.participants, [id]: { ...p, ...patch } } };
+  };
+  switch (e.type) {
+    case 'participant.joined': {
+      const previous = state.participants[e.participantId];
+      return {
+        ...state,
+        participants: {
+          ...state.participants,
+          [e.participantId]: {
+            id: e.participantId,
+            name: e.name,
+            role: e.role,
+            audioMode: e.audioMode,
+            present: true,
+            inMedia: previous?.inMedia ?? false,
+            joinedAt: previous?.joinedAt ?? logged.at,
+          },
+        },
+      };
+    }
+    case 'participant.left':
+      return update(e.participantId, { present: false, inMedia: false });
+    case 'participant.audio-mode-changed':
+      return update(e.participantId, { audioMode: e.audioMode });
+    case 'participant.role-changed':
+      return update(e.participantId, { role: e.role });
+    case 'participant.media-changed':
+      return update(e.participantId, { inMedia: e.connected });
+    case 'meeting.ended': {
+      const participants = Object.fromEntries(
+        Object.entries(state.participants).map(([id, p]) => [id, { ...p, present: false, inMedia: false }]),
+      );
+      return { ...state, endedAt: logged.at, participants };
+    }
+  }
+}
+
+/** Whether an addressed event is for this participant. */
+export function isAudience(
+  audience: Audience | null | undefined,
+  who: { id: string; role: Participant['role'] },
+): boolean {
+  if (!audience) return true;
+  return Boolean(audience.participants?.includes(who.id) || audience.roles?.includes(who.role));
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { AudioMode, DisplayName, ParticipantId, Role } from './common';
+
+// Commands
+
+export const AudioSetMode = z.object({ type: z.literal('audio.set-mode'), mode: AudioMode }).strict();
+export const ParticipantSetRole = z
+  .object({ type: z.literal('participant.set-role'), participantId: ParticipantId, role: Role })
+  .strict();
+export const ParticipantLeave = z.object({ type: z.literal('participant.leave') }).strict();
+
+// Events
+
+export const ParticipantJoined = z.object({
+  type: z.literal('participant.joined'),
+  participantId: ParticipantId,
+  name: DisplayName,
+  role: Role,
+  audioMode: AudioMode,
+});
+export const ParticipantLeft = z.object({
+  type: z.literal('participant.left'),
+  participantId: ParticipantId,
+  reason: z.enum(['left', 'disconnected', 'meeting_ended']),
+});
+export const ParticipantAudioModeChanged = z.object({
+  type: z.literal('participant.audio-mode-changed'),
+  participantId: ParticipantId,
+  audioMode: AudioMode,
+});
+export const ParticipantRoleChanged = z.object({
+  type: z.literal('participant.role-changed'),
+  participantId: ParticipantId,
+  role: Role,
+});
+/** From LiveKit webhooks: whether the participant's media session is up. */
+export const ParticipantMediaChanged = z.object({
+  type: z.literal('participant.media-changed'),
+  participantId: ParticipantId,
+  connected: z.boolean(),
+});
+
+export const Participant = z.object({
+  id: ParticipantId,
+  name: z.string(),
+  role: Role,
+  audioMode: AudioMode,
+  /** Has at least one live connection (or is within the reconnect grace). */
+  present: z.boolean(),
+  inMedia: z.boolean(),
+  joinedAt: z.string(),
+});
+export type Participant = z.infer<typeof Participant>;
