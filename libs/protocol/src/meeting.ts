@@ -95,6 +95,7 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
             role: e.role,
             audioMode: e.audioMode,
             present: true,
+            leftReason: null,
             inMedia: previous?.inMedia ?? false,
             joinedAt: previous?.joinedAt ?? logged.at,
           },
@@ -102,7 +103,7 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
       };
     }
     case 'participant.left':
-      return update(e.participantId, { present: false, inMedia: false });
+      return update(e.participantId, { present: false, inMedia: false, leftReason: e.reason });
     case 'participant.audio-mode-changed':
       return update(e.participantId, { audioMode: e.audioMode });
     case 'participant.role-changed':
@@ -111,7 +112,7 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
       return update(e.participantId, { inMedia: e.connected });
     case 'meeting.ended': {
       const participants = Object.fromEntries(
-        Object.entries(state.participants).map(([id, p]) => [id, { ...p, present: false, inMedia: false }]),
+        Object.entries(state.participants).map(([id, p]) => [id, p.present ? { ...p, present: false, inMedia: false, leftReason: 'meeting_ended' as const } : p]),
       );
       return { ...state, endedAt: logged.at, participants };
     }

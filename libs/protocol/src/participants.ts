@@ -48,6 +48,8 @@ export const Participant = z.object({
   /** Has at least one live connection (or is within the reconnect grace). */
   present: z.boolean(),
   inMedia: z.boolean(),
+  /** Why they are no longer present; null while present. */
+  leftReason: z.enum(['left', 'disconnected', 'meeting_ended']).nullable(),
   joinedAt: z.string(),
 });
 export type Participant = z.infer<typeof Participant>;

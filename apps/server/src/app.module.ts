@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Runtime } from './config/config';
+import { ClassroomModule } from './classroom/classroom.module';
+import { RuntimeModule } from './infra/runtime.module';
+import { LivekitModule } from './livekit/livekit.module';
+import { MeetingsModule } from './meetings/meetings.module';
+import { ParticipantsModule } from './participants/participants.module';
+import { RoomsModule } from './rooms/rooms.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { HealthController } from './web/health.controller';
+
+@Module({})
+export class AppModule {
+  static with(runtime: Runtime, dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.with(runtime, dataSource),
+        MeetingsModule,
+        SessionsModule,
+        LivekitModule,
+        ParticipantsModule,
+        RoomsModule,
+        ClassroomModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import {
+  Handshake,
+  isAudience,
+  PROTOCOL_VERSION,
+  SOCKET,
+  type CommandReply,
+  type ErrorCode,
+  type LoggedEvent,
+} from '@estrade/protocol';
+import { logger } from '../logging/logger';
+import { CommandBus } from '../meetings/command-bus';
+import { CommandError } from '../meetings/command-error';
+import { MeetingsService } from '../meetings/meetings.service';
+import { LivekitService } from '../livekit/livekit.service';
+import { PresenceService } from '../participants/presence.service';
+import { SessionsService } from '../sessions/sessions.service';
+
+interface SocketData {
+  meetingId: string;
+  participantId: string;
+}
+
+const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
+
+/**
+ * The socket edge of the spine: authenticates a connection from its session token, gives it a
+ * snapshot (or exactly the events it missed), relays commands to the CommandBus and delivers
+ * logged events to the sockets they are for.
+ */
+@WebSocketGateway({ cors: false, maxHttpBufferSize: 64 * 1024 })
+export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  @WebSocketServer() private io!: Server;
+
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly bus: CommandBus,
+    private readonly sessions: SessionsService,
+    private readonly presence: PresenceService,
+    private readonly livekit: LivekitService,
+  ) {}
+
+  afterInit() {
+    this.meetings.onEvents((meetingId, events, state) => {
+      for (const e of events) this.deliver(meetingId, e, state);
+      for (const { event } of events) {
+        if (event.type === 'participant.left' && event.reason === 'left') {
+          for (const s of this.socketsOf(meetingId, event.participantId)) s.disconnect(true);
+        }
+        if (event.type === 'meeting.ended') this.io.in(meetingRoom(meetingId)).disconnectSockets(true);
+      }
+    });
+  }
+
+  async handleConnection(socket: Socket) {
+    try {
+      const hs = Handshake.safeParse(socket.handshake.auth);
+      if (!hs.success) throw new CommandError('unauthenticated', 'Missing or malformed handshake');
+      if (hs.data.protocol !== PROTOCOL_VERSION) {
+        throw new CommandError('protocol_mismatch', 'This page is out of date: please reload it');
+      }
+      const claims = this.sessions.verify(hs.data.token);
+      if (!claims) throw new CommandError('unauthenticated', 'Your session has expired: join again from the link');
+      const { meetingId, participantId } = claims;
+      const { state } = await this.meetings.state(meetingId);
+      const me = state.participants[participantId];
+      if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
+      if (!me) throw new CommandError('unauthenticated', 'You are not in this meeting');
+      if (!me.present && me.leftReason === 'left') throw new CommandError('unauthenticated', 'You left this meeting');
+      (socket.data as SocketData) = { meetingId, participantId };
+      await this.presence.connected(meetingId, participantId);
+      await this.meetings.exclusive(meetingId, async (m) => {
+        if (!socket.connected) return;
+        await socket.join(meetingRoom(meetingId));
+        const who = m.state.participants[participantId];
+        const lastSeq = hs.data.lastSeq;
+        if (lastSeq !== undefined && lastSeq <= m.seq) {
+          for (const e of await this.meetings.eventsFor(meetingId, lastSeq, who)) socket.emit(SOCKET.event, e);
+        } else {
+          socket.emit(SOCKET.snapshot, this.meetings.snapshotFor(m, participantId));
+        }
+      });
+    } catch (err) {
+      const code: ErrorCode = err instanceof CommandError ? err.code : 'internal';
+      if (!(err instanceof CommandError)) logger.error({ err }, 'socket connection failed');
+      socket.emit(SOCKET.fatal, { code, message: err instanceof Error ? err.message : 'error' });
+      socket.disconnect(true);
+    }
+  }
+
+  handleDisconnect(socket: Socket) {
+    const data = socket.data as Partial<SocketData>;
+    if (data.meetingId && data.participantId) this.presence.disconnected(data.meetingId, data.participantId);
+  }
+
+  @SubscribeMessage(SOCKET.command)
+  command(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<CommandReply> | CommandReply {
+    const data = socket.data as Partial<SocketData>;
+    if (!data.participantId || !data.meetingId) return notReady();
+    return this.bus.execute(data.meetingId, data.participantId, payload);
+  }
+
+  @SubscribeMessage(SOCKET.mediaToken)
+  async mediaToken(@ConnectedSocket() socket: Socket): Promise<CommandReply> {
+    const data = socket.data as Partial<SocketData>;
+    if (!data.participantId || !data.meetingId) return notReady();
+    const { state } = await this.meetings.state(data.meetingId);
+    const me = state.participants[data.participantId];
+    if (!me?.present || state.endedAt) return { ok: false, code: 'forbidden', message: 'Not in the meeting' };
+    return { ok: true, result: await this.livekit.mintToken(data.meetingId, me) };
+  }
+
+  @SubscribeMessage(SOCKET.sessionRenew)
+  renew(@ConnectedSocket() socket: Socket): CommandReply {
+    const data = socket.data as Partial<SocketData>;
+    if (!data.participantId || !data.meetingId) return notReady();
+    return { ok: true, result: this.sessions.issue(data.participantId, data.meetingId) };
+  }
+
+  private deliver(meetingId: string, e: LoggedEvent, state: { participants: Record<string, { role: 'moderator' | 'viewer' }> }) {
+    const wire = { seq: e.seq, at: e.at, actor: e.actor, event: e.event };
+    if (!e.audience) {
+      this.io.to(meetingRoom(meetingId)).emit(SOCKET.event, wire);
+      return;
+    }
+    for (const s of this.socketsOf(meetingId)) {
+      const id = (s.data as SocketData).participantId;
+      const p = state.participants[id];
+      if (p && isAudience(e.audience, { id, role: p.role })) s.emit(SOCKET.event, wire);
+    }
+  }
+
+  private socketsOf(meetingId: string, participantId?: string): Socket[] {
+    const ids = this.io.sockets.adapter.rooms.get(meetingRoom(meetingId)) ?? new Set<string>();
+    return [...ids]
+      .map((id) => this.io.sockets.sockets.get(id))
+      .filter((s): s is Socket => !!s && (!participantId || (s.data as SocketData).participantId === participantId));
+  }
+}
+
+function notReady(): CommandReply {
+  return { ok: false, code: 'unauthenticated', message: 'Connection not authenticated' };
+}

@@ -1,0 +1,99 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * The environment this server reads, with its defaults. Unset connection variables mean
+ * "embedded": the server starts PostgreSQL and LiveKit itself on loopback.
+ */
+const Env = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  ESTRADE_DATA_DIR: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'a URL such as postgres://user:password@host:5432/estrade')
+    .optional(),
+  LIVEKIT_URL: z
+    .string()
+    .regex(/^(wss?|https?):\/\/.+/, 'a URL such as ws://livekit.example.org:7880')
+    .optional(),
+  LIVEKIT_PUBLIC_URL: z
+    .string()
+    .regex(/^wss?:\/\/.+/, 'a URL such as wss://livekit.example.org')
+    .optional(),
+  LIVEKIT_API_KEY: z.string().min(3, 'an API key of at least 3 characters').optional(),
+  LIVEKIT_API_SECRET: z.string().min(32, 'an API secret of at least 32 characters').optional(),
+  SESSION_SECRET: z.string().min(32, 'a random string of at least 32 characters').optional(),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  EMBEDDED_LIVEKIT_PORT: port.default(7880),
+  EMBEDDED_LIVEKIT_RTC_PORT: port.default(7881),
+  LIVEKIT_BINARY: z.string().optional(),
+  /** Seconds a participant whose connections all dropped stays "present" (a page reload). */
+  RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = ReturnType<typeof parseConfig>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>, repoRoot: string) {
+  // An empty variable is treated as unset, as shells and compose files often leave them so.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: expected ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const livekitGiven = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET].filter(Boolean).length;
+  if (livekitGiven > 0 && livekitGiven < 3) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: expected all three together (or none, for the embedded LiveKit)',
+    );
+  }
+  const dataDir = path.resolve(repoRoot, e.ESTRADE_DATA_DIR ?? 'data');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    repoRoot,
+    dataDir,
+    webRoot: path.join(repoRoot, 'apps/web/build'),
+    presentationsDir: path.join(repoRoot, 'presentations'),
+    database: e.DATABASE_URL
+      ? ({ kind: 'external', url: e.DATABASE_URL } as const)
+      : ({ kind: 'embedded', port: e.EMBEDDED_POSTGRES_PORT, dir: path.join(dataDir, 'postgres') } as const),
+    livekit: e.LIVEKIT_URL
+      ? ({
+          kind: 'external',
+          url: e.LIVEKIT_URL,
+          publicUrl: e.LIVEKIT_PUBLIC_URL ?? e.LIVEKIT_URL.replace(/^http/, 'ws'),
+          apiKey: e.LIVEKIT_API_KEY!,
+          apiSecret: e.LIVEKIT_API_SECRET!,
+        } as const)
+      : ({
+          kind: 'embedded',
+          port: e.EMBEDDED_LIVEKIT_PORT,
+          rtcPort: e.EMBEDDED_LIVEKIT_RTC_PORT,
+          binary: e.LIVEKIT_BINARY,
+          publicUrl: e.LIVEKIT_PUBLIC_URL ?? `ws://127.0.0.1:${e.EMBEDDED_LIVEKIT_PORT}`,
+        } as const),
+    sessionSecret: e.SESSION_SECRET,
+    reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
+    sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Filled in at start-up once secrets and embedded services are known. */
+export interface Runtime {
+  config: Config;
+  databaseUrl: string;
+  livekit: { url: string; publicUrl: string; apiKey: string; apiSecret: string };
+  sessionSecret: string;
+}
+
+export const RUNTIME = Symbol('RUNTIME');

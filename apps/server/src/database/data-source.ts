@@ -1,0 +1,26 @@
+import { DataSource } from 'typeorm';
+import { Init1795430161443 } from '../../../../migrations/1795430161443-Init';
+import { MeetingEntity, MeetingEventEntity, RoomEntity } from './entities';
+
+/** Migrations in the order they landed; never edit one once it has. */
+export const MIGRATIONS = [Init1795430161443];
+
+export function createDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [RoomEntity, MeetingEntity, MeetingEventEntity],
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: 10 },
+  });
+}
+
+export async function openDatabase(url: string): Promise<DataSource> {
+  const ds = createDataSource(url);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}

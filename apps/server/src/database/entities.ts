@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('rooms')
+export class RoomEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'moderator_code_hash' }) moderatorCodeHash!: string;
+  @Column('text', { name: 'viewer_code_hash' }) viewerCodeHash!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
+}
+
+@Entity('meetings')
+export class MeetingEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid', { name: 'room_id' }) roomId!: string;
+  @Column('text', { name: 'room_name' }) roomName!: string;
+  @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
+  @Column('timestamptz', { name: 'ended_at', nullable: true }) endedAt!: Date | null;
+  // bigint comes back from pg as a string; the repositories convert.
+  @Column('bigint', { name: 'last_seq' }) lastSeq!: string;
+}
+
+@Entity('meeting_events')
+export class MeetingEventEntity {
+  @PrimaryColumn('uuid', { name: 'meeting_id' }) meetingId!: string;
+  @PrimaryColumn('bigint') seq!: string;
+  @Column('timestamptz') at!: Date;
+  @Column('uuid', { nullable: true }) actor!: string | null;
+  @Column('text') type!: string;
+  @Column('jsonb') payload!: object;
+  @Column('jsonb', { nullable: true }) audience!: object | null;
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Command,
+  mayRun,
+  type CommandOf,
+  type CommandReply,
+  type CommandType,
+  type ErrorCode,
+  type MeetingEvent,
+  type MeetingState,
+  type Participant,
+} from '@estrade/protocol';
+import { logger } from '../logging/logger';
+import { CommandError } from './command-error';
+import { MeetingsService } from './meetings.service';
+
+export interface CommandContext {
+  meetingId: string;
+  /** From the session token, never from the payload. */
+  actor: Participant;
+  state: MeetingState;
+}
+
+export interface HandlerResult {
+  events: MeetingEvent[];
+  result?: unknown;
+}
+
+export type CommandHandler<T extends CommandType> = (
+  ctx: CommandContext,
+  command: CommandOf<T>,
+) => HandlerResult | Promise<HandlerResult>;
+
+/**
+ * command → schema → permission → handler → events → log → fold → broadcast.
+ * Each feature registers the handlers of its commands; this is the only way a command changes a meeting.
+ */
+@Injectable()
+export class CommandBus {
+  private readonly handlers = new Map<CommandType, CommandHandler<CommandType>>();
+
+  constructor(private readonly meetings: MeetingsService) {}
+
+  register<T extends CommandType>(type: T, handler: CommandHandler<T>): void {
+    if (this.handlers.has(type)) throw new Error(`two handlers for ${type}`);
+    this.handlers.set(type, handler as unknown as CommandHandler<CommandType>);
+  }
+
+  async execute(meetingId: string, participantId: string, payload: unknown): Promise<CommandReply> {
+    try {
+      const parsed = Command.safeParse(payload);
+      if (!parsed.success) {
+        const type = (payload as { type?: unknown } | null)?.type;
+        const known = typeof type === 'string' && this.handlers.has(type as CommandType);
+        return known || typeof type !== 'string'
+          ? refuse('malformed', `Malformed command: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+          : refuse('unknown_command', `Unknown command: ${type.slice(0, 60)}`);
+      }
+      const command = parsed.data;
+      const handler = this.handlers.get(command.type);
+      if (!handler) return refuse('unknown_command', `Unknown command: ${command.type}`);
+      const result = await this.meetings.decide(meetingId, async (state) => {
+        const actor = state.participants[participantId];
+        if (!actor || !actor.present) throw new CommandError('unauthenticated', 'You are not in this meeting');
+        if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
+        if (!mayRun(command.type, { role: actor.role, presenter: false })) {
+          throw new CommandError('forbidden', `Your role may not ${command.type}`);
+        }
+        const out = await handler({ meetingId, actor, state }, command);
+        return { items: out.events.map((event) => ({ actor: participantId, event })), result: out.result };
+      });
+      return { ok: true, result };
+    } catch (err) {
+      if (err instanceof CommandError) return refuse(err.code, err.message);
+      logger.error({ err, meetingId, participantId }, 'command failed');
+      return refuse('internal', 'Something went wrong on the server');
+    }
+  }
+}
+
+function refuse(code: ErrorCode, message: string): CommandReply {
+  return { ok: false, code, message };
+}

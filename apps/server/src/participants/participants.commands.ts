@@ -1,0 +1,34 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '../meetings/command-bus';
+import { CommandError } from '../meetings/command-error';
+
+/** Handlers of the participant commands: decide which events a command produces. */
+@Injectable()
+export class ParticipantsCommands implements OnModuleInit {
+  constructor(private readonly bus: CommandBus) {}
+
+  onModuleInit() {
+    this.bus.register('audio.set-mode', ({ actor }, cmd) => ({
+      events:
+        actor.audioMode === cmd.mode
+          ? []
+          : [{ type: 'participant.audio-mode-changed', participantId: actor.id, audioMode: cmd.mode }],
+    }));
+
+    this.bus.register('participant.set-role', ({ state }, cmd) => {
+      const target = state.participants[cmd.participantId];
+      if (!target || !target.present) throw new CommandError('not_found', 'No such participant in this meeting');
+      return {
+        events:
+          target.role === cmd.role
+            ? []
+            : [{ type: 'participant.role-changed', participantId: target.id, role: cmd.role }],
+      };
+    });
+
+    this.bus.register('participant.leave', ({ actor }) => ({
+      events: [{ type: 'participant.left', participantId: actor.id, reason: 'left' }],
+    }));
+
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { MeetingsModule } from '../meetings/meetings.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { RoomsController } from './rooms.controller';
+import { RoomsRepository } from './rooms.repository';
+import { RoomsService } from './rooms.service';
+
+@Module({
+  imports: [MeetingsModule, SessionsModule],
+  controllers: [RoomsController],
+  providers: [RoomsRepository, RoomsService],
+  exports: [RoomsService],
+})
+export class RoomsModule {}

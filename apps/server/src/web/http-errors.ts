@@ -1,0 +1,56 @@
+import {
+  BadRequestException,
+  Catch,
+  HttpException,
+  HttpStatus,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import type { ErrorCode } from '@estrade/protocol';
+import type { z } from 'zod';
+import { logger } from '../logging/logger';
+import { CommandError } from '../meetings/command-error';
+
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequestException({
+      code: 'malformed',
+      message: `Invalid ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`,
+    });
+  }
+  return parsed.data;
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  malformed: HttpStatus.BAD_REQUEST,
+  invalid_code: HttpStatus.NOT_FOUND,
+  not_found: HttpStatus.NOT_FOUND,
+  room_closed: HttpStatus.GONE,
+  meeting_ended: HttpStatus.GONE,
+  forbidden: HttpStatus.FORBIDDEN,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+};
+
+/** Every API error is `{ code, message }`; never a stack trace. */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  catch(err: unknown, host: ArgumentsHost) {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (err instanceof CommandError) {
+      res.status(STATUS[err.code] ?? 400).json({ code: err.code, message: err.message });
+    } else if (err instanceof HttpException) {
+      const body = err.getResponse();
+      const payload =
+        typeof body === 'object' && body && 'code' in body
+          ? body
+          : { code: err.getStatus() === 404 ? 'not_found' : 'malformed', message: err.message };
+      res.status(err.getStatus()).json(payload);
+    } else {
+      logger.error({ err }, 'request failed');
+      res.status(500).json({ code: 'internal', message: 'Something went wrong on the server' });
+    }
+  }
+}

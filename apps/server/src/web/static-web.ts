@@ -1,0 +1,18 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import express, { type Express } from 'express';
+
+/**
+ * Serves the built single-page app. Hashed assets are cached for a year; any other GET outside
+ * /api and /socket.io gets index.html so deep links (/j/<code>, /m/<id>) load the app.
+ */
+export function serveWebApp(app: Express, webRoot: string) {
+  const index = path.join(webRoot, 'index.html');
+  if (!fs.existsSync(index)) throw new Error(`Web app not built: ${index} is missing (run npm run build)`);
+  app.use('/_app/immutable', express.static(path.join(webRoot, '_app/immutable'), { immutable: true, maxAge: '365d' }));
+  app.use(express.static(webRoot, { index: false, maxAge: 0 }));
+  app.get(/^\/(?!api\/|socket\.io\/|bigbluebutton\/).*/, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
