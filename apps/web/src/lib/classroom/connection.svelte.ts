@@ -1,0 +1,121 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  CommandReply,
+  foldMeeting,
+  LoggedEvent,
+  MediaToken,
+  PROTOCOL_VERSION,
+  SessionRenewal,
+  Snapshot,
+  SOCKET,
+  type Command,
+  type MeetingState,
+} from '@estrade/protocol';
+import { saveSession, type Session } from '../session/session';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export class CommandRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Renew the session well before it expires, so a reload an hour into class still works. */
+const RENEW_EVERY_MS = 5 * 60 * 1000;
+
+/**
+ * The classroom's live connection: a snapshot, then events folded with the same fold as the
+ * server. On reconnect it sends the last seq it holds and receives only what it missed.
+ */
+export class ClassroomConnection {
+  state = $state<MeetingState | null>(null);
+  seq = $state(0);
+  you = $state('');
+  status = $state<ConnectionStatus>('connecting');
+  /** Set when the server closes the connection for good (ended, left, expired, outdated). */
+  fatal = $state<{ code: string; message: string } | null>(null);
+  private socket: Socket;
+  private renewTimer: ReturnType<typeof setInterval>;
+  private readonly listeners = new Set<(e: LoggedEvent) => void>();
+
+  constructor(private session: Session) {
+    this.socket = io({
+      transports: ['websocket'],
+      auth: (cb) =>
+        cb({
+          token: this.session.sessionToken,
+          protocol: PROTOCOL_VERSION,
+          ...(this.state ? { lastSeq: this.seq } : {}),
+        }),
+    });
+    this.socket.on(SOCKET.snapshot, (raw: unknown) => {
+      const snap = Snapshot.parse(raw);
+      this.state = snap.state;
+      this.seq = snap.seq;
+      this.you = snap.you;
+      this.status = 'connected';
+    });
+    this.socket.on(SOCKET.event, (raw: unknown) => {
+      const e = LoggedEvent.parse(raw);
+      if (!this.state || e.seq <= this.seq) return;
+      this.state = foldMeeting(this.state, e);
+      this.seq = e.seq;
+      this.status = 'connected';
+      for (const l of this.listeners) l(e);
+    });
+    this.socket.on(SOCKET.fatal, (f: { code: string; message: string }) => {
+      this.fatal = f;
+      this.status = 'closed';
+    });
+    this.socket.on('connect', () => {
+      if (this.state) this.status = 'connected';
+    });
+    this.socket.on('disconnect', (reason) => {
+      if (this.fatal || reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect') {
+        // The server closes sockets on purpose only when the meeting ended or we left.
+        this.status = 'closed';
+        return;
+      }
+      this.status = 'reconnecting';
+    });
+    this.renewTimer = setInterval(() => void this.renew(), RENEW_EVERY_MS);
+  }
+
+  onEvent(listener: (e: LoggedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sends a command; resolves with its result or rejects with the server's code. */
+  async send<C extends Command>(command: C): Promise<unknown> {
+    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(SOCKET.command, command));
+    if (!reply.ok) throw new CommandRefused(reply.code, reply.message);
+    return reply.result;
+  }
+
+  async mediaToken(): Promise<MediaToken> {
+    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(SOCKET.mediaToken));
+    if (!reply.ok) throw new CommandRefused(reply.code, reply.message);
+    return MediaToken.parse(reply.result);
+  }
+
+  private async renew() {
+    if (!this.socket.connected) return;
+    const raw: unknown = await this.socket.timeout(10_000).emitWithAck(SOCKET.sessionRenew).catch(() => null);
+    const reply = CommandReply.safeParse(raw);
+    if (!reply.success || !reply.data.ok) return;
+    const renewal = SessionRenewal.parse(reply.data.result);
+    this.session = { ...this.session, ...renewal };
+    saveSession(this.session);
+  }
+
+  close() {
+    clearInterval(this.renewTimer);
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,133 @@
+import {
+  ConnectionState,
+  Room,
+  RoomEvent,
+  Track,
+  type Participant as LkParticipant,
+  type TrackPublication,
+} from 'livekit-client';
+import type { AudioMode, MediaToken } from '@estrade/protocol';
+
+export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+export interface Tile {
+  id: string;
+  name: string;
+  local: boolean;
+  camera: TrackPublication | undefined;
+  micMuted: boolean;
+  speaking: boolean;
+}
+
+/**
+ * The participant's LiveKit session. The Estrade server decides what may be published (the
+ * token's grant); this class only asks LiveKit for it and mirrors the room for the UI.
+ */
+export class Media {
+  status = $state<MediaStatus>('idle');
+  error = $state('');
+  /** Bumped on every room change: Svelte re-reads the LiveKit objects, which are not reactive. */
+  private version = $state(0);
+  readonly room = new Room({ adaptiveStream: true, dynacast: true });
+
+  constructor() {
+    const bump = () => this.version++;
+    for (const ev of [
+      RoomEvent.ParticipantConnected,
+      RoomEvent.ParticipantDisconnected,
+      RoomEvent.TrackSubscribed,
+      RoomEvent.TrackUnsubscribed,
+      RoomEvent.TrackPublished,
+      RoomEvent.TrackUnpublished,
+      RoomEvent.TrackMuted,
+      RoomEvent.TrackUnmuted,
+      RoomEvent.LocalTrackPublished,
+      RoomEvent.LocalTrackUnpublished,
+      RoomEvent.ActiveSpeakersChanged,
+      RoomEvent.ParticipantPermissionsChanged,
+    ] as const) {
+      this.room.on(ev, bump);
+    }
+    this.room.on(RoomEvent.ConnectionStateChanged, (s) => {
+      this.status =
+        s === ConnectionState.Connected ? 'connected' : s === ConnectionState.Reconnecting ? 'reconnecting' : this.status;
+    });
+  }
+
+  async connect(token: MediaToken, audioMode: AudioMode) {
+    this.status = 'connecting';
+    try {
+      await this.room.connect(token.url, token.token);
+      this.status = 'connected';
+      await this.room.localParticipant.setCameraEnabled(true).catch(() => undefined);
+      if (audioMode === 'microphone') await this.room.localParticipant.setMicrophoneEnabled(true);
+    } catch (err) {
+      this.status = 'failed';
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+    this.version++;
+  }
+
+  get tiles(): Tile[] {
+    void this.version;
+    const all: LkParticipant[] = [this.room.localParticipant, ...this.room.remoteParticipants.values()];
+    return all.map((p) => ({
+      id: p.identity,
+      name: p.name || p.identity,
+      local: p === this.room.localParticipant,
+      camera: p.getTrackPublication(Track.Source.Camera),
+      micMuted: !p.getTrackPublication(Track.Source.Microphone) || !!p.getTrackPublication(Track.Source.Microphone)?.isMuted,
+      speaking: p.isSpeaking,
+    }));
+  }
+
+  /** Identities of participants speaking right now. */
+  get speaking(): Set<string> {
+    void this.version;
+    return new Set(this.room.activeSpeakers.map((p) => p.identity));
+  }
+
+  get cameraOn(): boolean {
+    void this.version;
+    return this.room.localParticipant.isCameraEnabled;
+  }
+
+  get micOn(): boolean {
+    void this.version;
+    return this.room.localParticipant.isMicrophoneEnabled;
+  }
+
+  setCamera(on: boolean) {
+    return this.room.localParticipant.setCameraEnabled(on).finally(() => this.version++);
+  }
+
+  setMic(on: boolean) {
+    return this.room.localParticipant.setMicrophoneEnabled(on).finally(() => this.version++);
+  }
+
+  /**
+   * After the server changed our audio mode: publish or drop the microphone. The new grant may
+   * reach LiveKit a moment after the event reaches us, so publishing waits for it.
+   */
+  async applyAudioMode(mode: AudioMode) {
+    if (mode === 'listen-only') {
+      const pub = this.room.localParticipant.getTrackPublication(Track.Source.Microphone);
+      if (pub?.track) await this.room.localParticipant.unpublishTrack(pub.track);
+      this.version++;
+      return;
+    }
+    const deadline = Date.now() + 5000;
+    while (!this.mayPublishMicrophone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await this.setMic(true);
+  }
+
+  private mayPublishMicrophone(): boolean {
+    const sources = this.room.localParticipant.permissions?.canPublishSources;
+    // TrackSource.MICROPHONE is 2 in LiveKit's protocol.
+    return !sources || sources.length === 0 || sources.includes(2);
+  }
+
+  disconnect() {
+    return this.room.disconnect();
+  }
+}
