@@ -1,0 +1,72 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { E2E_DATA_DIR, E2E_LIVEKIT_PORT } from './playwright.config';
+
+/** A person in the classroom: their own browser context (own camera, own session). */
+export async function person(browser: Browser): Promise<Page> {
+  const ctx = await browser.newContext();
+  return ctx.newPage();
+}
+
+export async function createRoom(page: Page, name: string) {
+  await page.goto('/');
+  await page.getByTestId('room-name-input').fill(name);
+  await page.getByTestId('create-room').click();
+  return {
+    moderatorLink: await page.getByTestId('moderator-link').inputValue(),
+    viewerLink: await page.getByTestId('viewer-link').inputValue(),
+  };
+}
+
+export async function join(page: Page, link: string, name: string, audio: 'microphone' | 'listen-only') {
+  await page.goto(link);
+  await page.getByTestId('name-input').fill(name);
+  await page.getByTestId(audio === 'microphone' ? 'audio-microphone' : 'audio-listen-only').check();
+  await page.getByTestId('join').click();
+  await page.waitForURL(/\/m\//);
+  await expect(page.getByTestId('participant-list')).toContainText(name);
+}
+
+export const meetingIdOf = (page: Page) => new URL(page.url()).pathname.split('/')[2];
+
+/** The participant ids shown in the list, with their role. */
+export async function listedParticipants(page: Page) {
+  return page
+    .getByTestId('participant-list')
+    .locator('li')
+    .evaluateAll((lis) =>
+      lis.map((li) => ({
+        id: li.getAttribute('data-participant-id')!,
+        role: li.getAttribute('data-role')!,
+        text: li.textContent ?? '',
+      })),
+    );
+}
+
+/** Remote video from this participant is on the page and its frames advance. */
+export async function expectVideoPlaying(page: Page, participantId: string) {
+  const video = page.locator(`video[data-participant-id="${participantId}"]`);
+  await expect(video).toBeVisible({ timeout: 30_000 });
+  const frames = () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+  const start = await frames();
+  await expect.poll(frames, { timeout: 20_000 }).toBeGreaterThan(start + 5);
+}
+
+/** At least `count` remote audio elements are playing (their clock advances). */
+export async function expectAudioPlaying(page: Page, count: number) {
+  const playing = () =>
+    page.locator('audio').evaluateAll(
+      (els) =>
+        (els as HTMLAudioElement[]).filter((a) => !a.paused && a.currentTime > 0.5 && a.srcObject instanceof MediaStream)
+          .length,
+    );
+  await expect.poll(playing, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
+}
+
+/** The LiveKit server API, with the keys the e2e server generated in its data folder. */
+export function livekitApi() {
+  const secrets = JSON.parse(fs.readFileSync(path.join(E2E_DATA_DIR!, 'secrets.json'), 'utf8'));
+  return new RoomServiceClient(`http://127.0.0.1:${E2E_LIVEKIT_PORT}`, secrets.livekitApiKey, secrets.livekitApiSecret);
+}
