@@ -31,6 +31,8 @@ interface SocketData {
   participantId: string;
 }
 
+const CLOSE_DELAY_MS = 500;
+
 const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
 
 /**
@@ -53,11 +55,16 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
   afterInit() {
     this.meetings.onEvents((meetingId, events, state) => {
       for (const e of events) this.deliver(meetingId, e, state);
+      // Clients close on these events themselves; the server closes what remains a moment
+      // later, after the command's reply and the event itself have gone out.
       for (const { event } of events) {
         if (event.type === 'participant.left' && event.reason === 'left') {
-          for (const s of this.socketsOf(meetingId, event.participantId)) s.disconnect(true);
+          const sockets = this.socketsOf(meetingId, event.participantId);
+          setTimeout(() => sockets.forEach((s) => s.disconnect(true)), CLOSE_DELAY_MS);
         }
-        if (event.type === 'meeting.ended') this.io.in(meetingRoom(meetingId)).disconnectSockets(true);
+        if (event.type === 'meeting.ended') {
+          setTimeout(() => this.io.in(meetingRoom(meetingId)).disconnectSockets(true), CLOSE_DELAY_MS);
+        }
       }
     });
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CreateRoomRequest, JoinRequest, type CreateRoomResponse, type JoinInfo, type JoinResponse } from '@estrade/protocol';
 import { parseBody } from '../web/http-errors';
 import { RoomsService } from './rooms.service';
@@ -18,6 +18,7 @@ export class RoomsController {
   }
 
   @Post('join/:code')
+  @HttpCode(200)
   join(@Param('code') code: string, @Body() body: unknown): Promise<JoinResponse> {
     const { name, audioMode } = parseBody(JoinRequest, body);
     return this.rooms.join(code, name, audioMode);

@@ -64,7 +64,7 @@ export class ClassroomConnection {
       if (!this.state || e.seq <= this.seq) return;
       this.state = foldMeeting(this.state, e);
       this.seq = e.seq;
-      this.status = 'connected';
+      this.status = this.over() ? 'closed' : 'connected';
       for (const l of this.listeners) l(e);
     });
     this.socket.on(SOCKET.fatal, (f: { code: string; message: string }) => {
@@ -84,6 +84,12 @@ export class ClassroomConnection {
       this.status = 'reconnecting';
     });
     this.renewTimer = setInterval(() => void this.renew(), RENEW_EVERY_MS);
+  }
+
+  /** The meeting ended, or we left it: this connection has nothing more to do. */
+  private over(): boolean {
+    const me = this.state?.participants[this.you];
+    return !!this.state?.endedAt || me?.leftReason === 'left';
   }
 
   onEvent(listener: (e: LoggedEvent) => void): () => void {

@@ -1,0 +1,38 @@
+import { ConfigError, parseConfig } from './config';
+
+describe('configuration', () => {
+  it('defaults to embedded PostgreSQL and LiveKit on port 3000 with data under data/', () => {
+    const c = parseConfig({}, '/srv/estrade');
+    expect(c.port).toBe(3000);
+    expect(c.dataDir).toBe('/srv/estrade/data');
+    expect(c.database).toEqual({ kind: 'embedded', port: 54329, dir: '/srv/estrade/data/postgres' });
+    expect(c.livekit.kind).toBe('embedded');
+  });
+
+  it('uses external services when their variables are set', () => {
+    const c = parseConfig(
+      {
+        DATABASE_URL: 'postgres://u:p@db:5432/estrade',
+        LIVEKIT_URL: 'ws://livekit:7880',
+        LIVEKIT_API_KEY: 'key',
+        LIVEKIT_API_SECRET: 's'.repeat(32),
+        PORT: '8080',
+      },
+      '/srv',
+    );
+    expect(c.database).toEqual({ kind: 'external', url: 'postgres://u:p@db:5432/estrade' });
+    expect(c.livekit).toMatchObject({ kind: 'external', url: 'ws://livekit:7880', publicUrl: 'ws://livekit:7880' });
+    expect(c.port).toBe(8080);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ LIVEKIT_URL: 'ws://lk:7880' }, 'LIVEKIT_API_KEY'],
+    [{ LIVEKIT_URL: 'ftp://lk', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's'.repeat(32) }, 'LIVEKIT_URL'],
+  ])('refuses %p, naming %s', (env, variable) => {
+    expect(() => parseConfig(env, '/srv')).toThrow(ConfigError);
+    expect(() => parseConfig(env, '/srv')).toThrow(variable);
+  });
+});

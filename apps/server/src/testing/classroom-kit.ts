@@ -1,0 +1,125 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  CommandReply,
+  LoggedEvent,
+  PROTOCOL_VERSION,
+  SOCKET,
+  Snapshot,
+  type AudioMode,
+  type JoinResponse,
+} from '@estrade/protocol';
+import type { TestServer } from './test-server';
+
+/** A participant's socket.io connection, recording what the server sends it. */
+export class TestClient {
+  readonly events: LoggedEvent[] = [];
+  snapshots: Snapshot[] = [];
+  fatal: { code: string; message: string } | null = null;
+  lastSeq = 0;
+  socket!: Socket;
+
+  constructor(
+    readonly server: TestServer,
+    readonly session: JoinResponse,
+    readonly name: string,
+  ) {}
+
+  get id() {
+    return this.session.participantId;
+  }
+  get meetingId() {
+    return this.session.meetingId;
+  }
+
+  /** Connects; with `resume`, sends the last seq held, as the web client does on reconnect. */
+  connect(opts: { resume?: boolean; auth?: unknown } = {}): Promise<this> {
+    this.socket = io(this.server.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: opts.auth ?? {
+        token: this.session.sessionToken,
+        protocol: PROTOCOL_VERSION,
+        ...(opts.resume ? { lastSeq: this.lastSeq } : {}),
+      },
+    });
+    this.socket.on(SOCKET.snapshot, (s) => {
+      const snap = Snapshot.parse(s);
+      this.snapshots.push(snap);
+      this.lastSeq = snap.seq;
+    });
+    this.socket.on(SOCKET.event, (e) => {
+      const ev = LoggedEvent.parse(e);
+      this.events.push(ev);
+      this.lastSeq = ev.seq;
+    });
+    this.socket.on(SOCKET.fatal, (f) => (this.fatal = f));
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${this.name}: no snapshot or fatal within 10 s`)), 10_000);
+      const done = () => (clearTimeout(t), resolve(this));
+      this.socket.once(SOCKET.snapshot, done);
+      this.socket.once(SOCKET.fatal, done);
+      if (opts.resume) this.socket.once('connect', () => setTimeout(done, 500));
+    });
+  }
+
+  async send(command: unknown): Promise<CommandReply> {
+    return CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(SOCKET.command, command));
+  }
+
+  async request(name: string): Promise<CommandReply> {
+    return CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name));
+  }
+
+  /** Waits until an event matching `pred` has arrived. */
+  async waitForEvent(pred: (e: LoggedEvent) => boolean, timeoutMs = 10_000): Promise<LoggedEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(pred);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`${this.name}: expected event not received`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  close() {
+    this.socket?.disconnect();
+  }
+}
+
+export class Classroom {
+  readonly clients: TestClient[] = [];
+
+  constructor(readonly server: TestServer) {}
+
+  async createRoom(name = 'Physique 2nde C') {
+    const res = await this.server.http('POST', '/api/rooms', { name });
+    if (res.status !== 201) throw new Error(`room creation failed: ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json as { roomId: string; moderatorCode: string; viewerCode: string; name: string };
+  }
+
+  async join(code: string, name: string, audioMode: AudioMode = 'microphone'): Promise<TestClient> {
+    const res = await this.server.http('POST', `/api/join/${code}`, { name, audioMode });
+    if (res.status !== 200) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.json)}`);
+    const client = new TestClient(this.server, res.json, name);
+    this.clients.push(client);
+    return client.connect();
+  }
+
+  /** A room with a teacher and a student, both connected. */
+  async withTeacherAndStudent(studentAudio: AudioMode = 'microphone') {
+    const room = await this.createRoom();
+    const teacher = await this.join(room.moderatorCode, 'Mme Martin');
+    const student = await this.join(room.viewerCode, 'Léo', studentAudio);
+    return { room, teacher, student };
+  }
+
+  closeAll() {
+    for (const c of this.clients) c.close();
+  }
+}
+
+/** The grant inside a LiveKit access token (its payload is not encrypted, only signed). */
+export function livekitGrant(jwt: string): { room: string; canPublishSources?: string[]; roomJoin?: boolean } {
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')).video;
+}

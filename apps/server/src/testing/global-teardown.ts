@@ -1,0 +1,8 @@
+import * as fs from 'node:fs';
+
+export default async function globalTeardown() {
+  const held = (globalThis as { __estradePg?: { pg: { stop(): Promise<void> }; dir: string } }).__estradePg;
+  if (!held) return;
+  await held.pg.stop();
+  fs.rmSync(held.dir, { recursive: true, force: true });
+}

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { Client } from 'pg';
+import { findRepoRoot } from '../infra/repo-root';
+import { freePort } from './ports';
+
+/**
+ * The real server, as a child process (so it can be killed and restarted), against the run's
+ * PostgreSQL and its own embedded LiveKit, in a throwaway data folder.
+ */
+export class TestServer {
+  readonly root = findRepoRoot(__dirname);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'estrade-int-'));
+  port = 0;
+  livekitPort = 0;
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  constructor(private readonly env: Record<string, string> = {}) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    if (!this.port) {
+      this.port = await freePort();
+      this.livekitPort = await freePort();
+    }
+    const databaseUrl = process.env.ESTRADE_TEST_DATABASE_URL;
+    if (!databaseUrl) throw new Error('ESTRADE_TEST_DATABASE_URL is not set: the integration global setup did not run');
+    this.output = '';
+    this.child = spawn(process.execPath, [path.join(this.root, 'apps/server/dist/apps/server/src/main.js')], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        ESTRADE_DATA_DIR: this.dataDir,
+        DATABASE_URL: databaseUrl,
+        EMBEDDED_LIVEKIT_PORT: String(this.livekitPort),
+        EMBEDDED_LIVEKIT_RTC_PORT: String(await freePort()),
+        RECONNECT_GRACE_SECONDS: '2',
+        LOG_LEVEL: 'warn',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (b) => (this.output += b));
+    this.child.stderr!.on('data', (b) => (this.output += b));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`server exited during start-up:\n${this.output}`);
+      const ok = await fetch(`${this.url}/api/health`).then((r) => r.ok).catch(() => false);
+      if (ok) return this;
+      if (Date.now() > deadline) throw new Error(`server did not start in time:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    });
+    this.child = null;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  get secrets(): { livekitApiKey: string; livekitApiSecret: string } {
+    return JSON.parse(fs.readFileSync(path.join(this.dataDir, 'secrets.json'), 'utf8'));
+  }
+
+  get livekitUrl() {
+    return `ws://127.0.0.1:${this.livekitPort}`;
+  }
+
+  livekit(): RoomServiceClient {
+    const s = this.secrets;
+    return new RoomServiceClient(`http://127.0.0.1:${this.livekitPort}`, s.livekitApiKey, s.livekitApiSecret);
+  }
+
+  async http(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${this.url}${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json().catch(() => null) };
+  }
+
+  /** The meeting's event log as stored in PostgreSQL. */
+  async log(meetingId: string): Promise<{ seq: number; type: string; actor: string | null }[]> {
+    const db = new Client({ connectionString: process.env.ESTRADE_TEST_DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        'SELECT seq::int AS seq, type, actor FROM meeting_events WHERE meeting_id = $1 ORDER BY seq',
+        [meetingId],
+      );
+      return rows;
+    } finally {
+      await db.end();
+    }
+  }
+}

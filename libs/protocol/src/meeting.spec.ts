@@ -1,0 +1,103 @@
+import { DisplayName, RoomName } from './common';
+import { emptyMeeting, foldMeeting, isAudience, type MeetingEvent, type MeetingState } from './meeting';
+
+const A = '00000000-0000-4000-8000-00000000000a';
+const B = '00000000-0000-4000-8000-00000000000b';
+
+function fold(...events: MeetingEvent[]): MeetingState {
+  return events.reduce(
+    (s, event, i) => foldMeeting(s, { at: `2026-11-23T10:00:0${i}.000Z`, event }),
+    emptyMeeting('00000000-0000-4000-8000-000000000001', 'Maths', '2026-11-23T09:59:00.000Z'),
+  );
+}
+
+describe('the meeting fold', () => {
+  it('adds a participant who joins, present, with role and audio mode', () => {
+    const s = fold({ type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'listen-only' });
+    expect(s.participants[A]).toEqual({
+      id: A,
+      name: 'Alice',
+      role: 'viewer',
+      audioMode: 'listen-only',
+      present: true,
+      inMedia: false,
+      leftReason: null,
+      joinedAt: '2026-11-23T10:00:00.000Z',
+    });
+  });
+
+  it('keeps a participant who left, not present, with the reason, and their first join time on return', () => {
+    const s = fold(
+      { type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' },
+      { type: 'participant.left', participantId: A, reason: 'disconnected' },
+    );
+    expect(s.participants[A]).toMatchObject({ present: false, leftReason: 'disconnected' });
+    const back = foldMeeting(s, {
+      at: '2026-11-23T10:05:00.000Z',
+      event: { type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' },
+    });
+    expect(back.participants[A]).toMatchObject({ present: true, leftReason: null, joinedAt: '2026-11-23T10:00:00.000Z' });
+  });
+
+  it('changes audio mode, role and media presence of that participant only', () => {
+    const s = fold(
+      { type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' },
+      { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'microphone' },
+      { type: 'participant.audio-mode-changed', participantId: A, audioMode: 'listen-only' },
+      { type: 'participant.role-changed', participantId: B, role: 'moderator' },
+      { type: 'participant.media-changed', participantId: B, connected: true },
+    );
+    expect(s.participants[A]).toMatchObject({ audioMode: 'listen-only', role: 'viewer', inMedia: false });
+    expect(s.participants[B]).toMatchObject({ audioMode: 'microphone', role: 'moderator', inMedia: true });
+  });
+
+  it('ignores events about someone it does not know', () => {
+    const s = fold({ type: 'participant.role-changed', participantId: A, role: 'moderator' });
+    expect(s.participants).toEqual({});
+  });
+
+  it('ends the meeting: time recorded, everyone present marked gone for that reason', () => {
+    const s = fold(
+      { type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' },
+      { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'microphone' },
+      { type: 'participant.left', participantId: B, reason: 'left' },
+      { type: 'meeting.ended', roomClosed: false },
+    );
+    expect(s.endedAt).toBe('2026-11-23T10:00:03.000Z');
+    expect(s.participants[A]).toMatchObject({ present: false, leftReason: 'meeting_ended' });
+    expect(s.participants[B]).toMatchObject({ present: false, leftReason: 'left' });
+  });
+
+  it('does not mutate the state it is given', () => {
+    const s = fold({ type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' });
+    const copy = structuredClone(s);
+    foldMeeting(s, { at: 'x', event: { type: 'participant.left', participantId: A, reason: 'left' } });
+    expect(s).toEqual(copy);
+  });
+});
+
+describe('addressed events', () => {
+  it('go to everyone without an audience, else to the named participants or roles', () => {
+    expect(isAudience(null, { id: A, role: 'viewer' })).toBe(true);
+    expect(isAudience({ roles: ['moderator'] }, { id: A, role: 'viewer' })).toBe(false);
+    expect(isAudience({ roles: ['moderator'] }, { id: A, role: 'moderator' })).toBe(true);
+    expect(isAudience({ participants: [A] }, { id: A, role: 'viewer' })).toBe(true);
+    expect(isAudience({ participants: [B] }, { id: A, role: 'viewer' })).toBe(false);
+  });
+});
+
+describe('display names', () => {
+  it('are trimmed', () => expect(DisplayName.parse('  Élodie Martin  ')).toBe('Élodie Martin'));
+  it.each([
+    ['empty', '   '],
+    ['control characters', 'Bob\u0007'],
+    ['a newline', 'Bob\nAlice'],
+    ['a bidi override', 'Bob\u202eecilA'],
+    ['too long', 'x'.repeat(65)],
+  ])('refuse %s', (_why, name) => expect(DisplayName.safeParse(name).success).toBe(false));
+  it('accept 64 characters and non-Latin scripts', () => {
+    expect(DisplayName.parse('x'.repeat(64))).toHaveLength(64);
+    expect(DisplayName.parse('Юлия 李')).toBe('Юлия 李');
+  });
+  it('room names follow the same rule', () => expect(RoomName.safeParse('\u0000').success).toBe(false));
+});
