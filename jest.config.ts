@@ -30,7 +30,7 @@ const config: Config = {
       testMatch: ['<rootDir>/apps/server/src/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/apps/server/src/testing/global-setup.ts',
       globalTeardown: '<rootDir>/apps/server/src/testing/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/apps/server/src/testing/integration-setup.ts'],
     },
   ],
 };

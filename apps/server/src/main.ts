@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
+import type { DataSource } from 'typeorm';
 import { ConfigError, parseConfig, type Runtime } from './config/config';
 import { AppModule } from './app.module';
 import { openDatabase } from './database/data-source';
@@ -13,16 +14,32 @@ import { logger, PinoNestLogger } from './logging/logger';
 import { ApiErrorFilter } from './web/http-errors';
 import { serveWebApp } from './web/static-web';
 
+/** Child services this process started (PostgreSQL, LiveKit), stopped in reverse order on exit. */
+const children: { stop(): Promise<void> }[] = [];
+const stopChildren = async () => {
+  for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
+};
+
 async function main() {
   const repoRoot = findRepoRoot(__dirname);
   const config = parseConfig(process.env, repoRoot);
   logger.level = config.logLevel;
   const secrets = loadOrCreateSecrets(config.dataDir);
-  const children: { stop(): Promise<void> }[] = [];
   let stopping = false;
-  const stopChildren = async () => {
-    for (const c of children.reverse()) await c.stop().catch(() => undefined);
+  let app: NestExpressApplication | null = null;
+  let dataSource: DataSource | null = null;
+  // Registered first, so Ctrl-C during start-up also stops what was already started.
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app?.close().catch(() => undefined);
+    await dataSource?.destroy().catch(() => undefined);
+    await stopChildren();
+    process.exit(0);
   };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   let pg: RunningPostgres | null = null;
   if (config.database.kind === 'embedded') {
@@ -50,9 +67,9 @@ async function main() {
     livekit = { url: config.livekit.url, publicUrl: config.livekit.publicUrl, apiKey: config.livekit.apiKey, apiSecret: config.livekit.apiSecret };
   }
 
-  const dataSource = await openDatabase(databaseUrl);
+  dataSource = await openDatabase(databaseUrl);
   const runtime: Runtime = { config, databaseUrl, livekit, sessionSecret: config.sessionSecret ?? secrets.sessionSecret };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.with(runtime, dataSource), {
+  app = await NestFactory.create<NestExpressApplication>(AppModule.with(runtime, dataSource), {
     logger: new PinoNestLogger(),
     bodyParser: true,
   });
@@ -63,24 +80,14 @@ async function main() {
   await app.listen(config.port, config.host);
   logger.info({ url: `http://localhost:${config.port}` }, 'Estrade is serving the classroom');
 
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    await app.close().catch(() => undefined);
-    await dataSource.destroy().catch(() => undefined);
-    await stopChildren();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     logger.fatal({ err }, 'Estrade failed to start');
   }
+  await stopChildren();
   process.exit(1);
 });

@@ -77,7 +77,13 @@ export async function startEmbeddedLivekit(o: {
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   let exited = false;
-  child.on('exit', () => (exited = true));
+  // Last resort if this process exits without a clean stop: never leave LiveKit running alone.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.on('exit', () => {
+    exited = true;
+    process.off('exit', killOnExit);
+  });
   await waitForPort(o.port, 20_000, () => (exited ? `LiveKit exited during start-up:\n${output}` : null));
   return {
     url: `http://127.0.0.1:${o.port}`,

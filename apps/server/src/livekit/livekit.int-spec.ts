@@ -1,0 +1,133 @@
+import {
+  AudioFrame,
+  AudioSource,
+  LocalAudioTrack,
+  dispose,
+  Room,
+  TrackPublishOptions,
+  TrackSource as RtcTrackSource,
+} from '@livekit/rtc-node';
+import { TrackSource } from 'livekit-server-sdk';
+import type { MediaToken } from '@estrade/protocol';
+import { Classroom, livekitGrant, type TestClient } from '../testing/classroom-kit';
+import { TestServer } from '../testing/test-server';
+
+/** A participant's media side, as a LiveKit bot holding the token Estrade minted for them. */
+async function mediaBot(client: TestClient) {
+  const reply = await client.request('media.token');
+  if (!reply.ok) throw new Error(`no media token: ${reply.code}`);
+  const token = reply.result as MediaToken;
+  const room = new Room();
+  await room.connect(token.url, token.token, { autoSubscribe: false, dynacast: false });
+  const source = new AudioSource(48_000, 1);
+  const publishMicrophone = async () => {
+    const track = LocalAudioTrack.createAudioTrack('microphone', source);
+    const options = new TrackPublishOptions({ source: RtcTrackSource.SOURCE_MICROPHONE });
+    const pub = await room.localParticipant!.publishTrack(track, options);
+    await source.captureFrame(new AudioFrame(new Int16Array(480), 48_000, 1, 480));
+    return pub;
+  };
+  // A bot whose publication LiveKit refused may never finish disconnecting: do not wait forever.
+  const close = () => Promise.race([room.disconnect(), new Promise<void>((r) => setTimeout(r, 3_000))]);
+  return { room, token, publishMicrophone, close };
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('media through LiveKit follows the roles (real LiveKit server)', () => {
+  const server = new TestServer();
+  const classroom = new Classroom(server);
+  const bots: { close(): Promise<void> }[] = [];
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    for (const b of bots) await b.close().catch(() => undefined);
+    await dispose();
+    classroom.closeAll();
+    await server.dispose();
+  });
+
+  it('mints tokens whose grant follows the role and audio mode', async () => {
+    const room = await classroom.createRoom();
+    const teacher = await classroom.join(room.moderatorCode, 'Mme Petit', 'microphone');
+    const speaker = await classroom.join(room.viewerCode, 'Adam', 'microphone');
+    const listener = await classroom.join(room.viewerCode, 'Lina', 'listen-only');
+    const grants = await Promise.all(
+      [teacher, speaker, listener].map(async (c) => {
+        const reply = await c.request('media.token');
+        return livekitGrant((reply as { result: MediaToken }).result.token);
+      }),
+    );
+    for (const g of grants) expect(g).toMatchObject({ roomJoin: true, room: teacher.meetingId });
+    expect(grants.map((g) => g.canPublishSources)).toEqual([
+      ['camera', 'microphone'],
+      ['camera', 'microphone'],
+      ['camera'],
+    ]);
+  });
+
+  it('lets a microphone participant publish, and LiveKit and the log both know they are connected', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent('microphone');
+    const bot = await mediaBot(student);
+    bots.push(bot);
+    await bot.publishMicrophone();
+    const participants = await until(
+      () => server.livekit().listParticipants(student.meetingId),
+      (ps) => ps.some((p) => p.identity === student.id && p.tracks.some((t) => t.source === TrackSource.MICROPHONE)),
+    );
+    const me = participants.find((p) => p.identity === student.id)!;
+    expect(me.tracks.filter((t) => t.source === TrackSource.MICROPHONE)).toHaveLength(1);
+    // LiveKit's webhook reached the server, which logged the media connection.
+    const media = await teacher.waitForEvent((e) => e.event.type === 'participant.media-changed');
+    expect(media.event).toEqual({ type: 'participant.media-changed', participantId: student.id, connected: true });
+  });
+
+  it('has LiveKit itself refuse a microphone from a listen-only participant', async () => {
+    const { student } = await classroom.withTeacherAndStudent('listen-only');
+    const bot = await mediaBot(student);
+    bots.push(bot);
+    await expect(bot.publishMicrophone()).rejects.toThrow();
+    const me = (await server.livekit().listParticipants(student.meetingId)).find((p) => p.identity === student.id)!;
+    expect(me.tracks.filter((t) => t.source === TrackSource.MICROPHONE)).toHaveLength(0);
+    expect(me.permission?.canPublishSources).toEqual([TrackSource.CAMERA]);
+  });
+
+  it('re-permissions LiveKit when a participant switches to listen only, and back', async () => {
+    const { student } = await classroom.withTeacherAndStudent('microphone');
+    const bot = await mediaBot(student);
+    bots.push(bot);
+    await bot.publishMicrophone();
+    const lk = server.livekit();
+    const find = async () => (await lk.listParticipants(student.meetingId)).find((p) => p.identity === student.id);
+
+    expect(await student.send({ type: 'audio.set-mode', mode: 'listen-only' })).toEqual({ ok: true });
+    const revoked = await until(find, (p) => !!p && !p.permission?.canPublishSources.includes(TrackSource.MICROPHONE));
+    expect(revoked?.permission?.canPublishSources).toEqual([TrackSource.CAMERA]);
+    // LiveKit drops the microphone it no longer allows.
+    const dropped = await until(find, (p) => !!p && !p.tracks.some((t) => t.source === TrackSource.MICROPHONE));
+    expect(dropped?.tracks.filter((t) => t.source === TrackSource.MICROPHONE)).toHaveLength(0);
+
+    expect(await student.send({ type: 'audio.set-mode', mode: 'microphone' })).toEqual({ ok: true });
+    const granted = await until(find, (p) => !!p && !!p.permission?.canPublishSources.includes(TrackSource.MICROPHONE));
+    expect(granted?.permission?.canPublishSources).toEqual([TrackSource.CAMERA, TrackSource.MICROPHONE]);
+  });
+
+  it('refuses webhooks that LiveKit did not sign, and logs nothing', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const before = await server.log(teacher.meetingId);
+    const forged = JSON.stringify({ event: 'participant_left', room: { name: teacher.meetingId }, participant: { identity: student.id } });
+    const res = await fetch(`${server.url}/api/livekit/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/webhook+json', authorization: 'forged' },
+      body: forged,
+    });
+    expect(res.status).toBe(401);
+    expect(await server.log(teacher.meetingId)).toEqual(before);
+  });
+});
