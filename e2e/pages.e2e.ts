@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import { TrackSource } from 'livekit-server-sdk';
+import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, person } from './kit';
+
+test('a broken link gets a clear page, in French for a French browser', async ({ browser }) => {
+  const ctx = await browser.newContext({ locale: 'fr-FR' });
+  const page = await ctx.newPage();
+  await page.goto('/j/AAAAAAAAAAAAAAAAAAAAAA');
+  await expect(page.getByTestId('link-error')).toContainText('Ce lien n’est pas valide');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await ctx.close();
+});
+
+test('a listen-only student switches to the microphone from the classroom, and LiveKit sees it', async ({ browser }) => {
+  const teacher = await person(browser);
+  const student = await person(browser);
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Espagnol');
+  await join(teacher, moderatorLink, 'M. Garcia', 'microphone');
+  await join(student, viewerLink, 'Hugo', 'listen-only');
+  const hugo = (await listedParticipants(student)).find((p) => p.text.includes('Hugo'))!.id;
+  const lk = livekitApi();
+  const micOf = async () =>
+    (await lk.listParticipants(meetingIdOf(student)))
+      .find((p) => p.identity === hugo)
+      ?.tracks.filter((t) => t.source === TrackSource.MICROPHONE).length ?? -1;
+
+  await expect(student.getByTestId('switch-microphone')).toBeVisible();
+  expect(await micOf()).toBe(0);
+  await student.getByTestId('switch-microphone').click();
+  await expect(teacher.locator(`li[data-participant-id="${hugo}"]`)).toHaveAttribute('data-audio', 'microphone');
+  await expect.poll(micOf, { timeout: 15_000 }).toBe(1);
+
+  await student.getByTestId('switch-listen-only').click();
+  await expect(teacher.locator(`li[data-participant-id="${hugo}"]`)).toHaveAttribute('data-audio', 'listen-only');
+  await expect.poll(micOf, { timeout: 15_000 }).toBe(0);
+});
+
+test('the teacher promotes a student, a student leaves, and ending the meeting sends everyone to the end page', async ({
+  browser,
+}) => {
+  const teacher = await person(browser);
+  const zoe = await person(browser);
+  const yanis = await person(browser);
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'SVT');
+  await join(teacher, moderatorLink, 'Mme Blanc', 'microphone');
+  await join(zoe, viewerLink, 'Zoé', 'microphone');
+  await join(yanis, viewerLink, 'Yanis', 'listen-only');
+
+  // Promotion shows everywhere, and the new moderator gets the moderator's button.
+  await expect(zoe.getByTestId('end-meeting')).toHaveCount(0);
+  await teacher.locator('li', { hasText: 'Zoé' }).getByRole('button').click();
+  await expect(yanis.locator('li', { hasText: 'Zoé' })).toHaveAttribute('data-role', 'moderator');
+  await expect(zoe.getByTestId('end-meeting')).toBeVisible();
+
+  // Yanis leaves: he sees the goodbye page, the others see him gone.
+  await yanis.getByTestId('leave').click();
+  await expect(yanis.getByTestId('bye')).toHaveAttribute('data-reason', 'left');
+  await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(2);
+
+  // The teacher ends the meeting for everyone.
+  teacher.once('dialog', (d) => void d.accept());
+  await teacher.getByTestId('end-meeting').click();
+  for (const page of [teacher, zoe]) await expect(page.getByTestId('bye')).toHaveAttribute('data-reason', 'ended');
+});

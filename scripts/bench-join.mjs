@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Join time: from opening a student link to a teacher's camera playing on the student's page,
+// on loopback, through the real UI, server, PostgreSQL and LiveKit. Prints the median of RUNS.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const PORT = 3250;
+const root = join(import.meta.dirname, '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'estrade-bench-'));
+chmodSync(dataDir, 0o755);
+
+const server = spawn(process.execPath, [join(root, 'apps/server/dist/apps/server/src/main.js')], {
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    ESTRADE_DATA_DIR: dataDir,
+    EMBEDDED_POSTGRES_PORT: '54341',
+    EMBEDDED_LIVEKIT_PORT: '7950',
+    EMBEDDED_LIVEKIT_RTC_PORT: '7951',
+    LOG_LEVEL: 'warn',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const base = `http://localhost:${PORT}`;
+const stop = async () => {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+};
+
+try {
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--allow-loopback-in-peer-connection',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  const room = await (await fetch(`${base}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Bench"}' })).json();
+  const teacherPage = await (await browser.newContext({ baseURL: base })).newPage();
+  await teacherPage.goto(`/j/${room.moderatorCode}`);
+  await teacherPage.getByTestId('name-input').fill('Teacher');
+  await teacherPage.getByTestId('join').click();
+  await teacherPage.locator('video').first().waitFor({ timeout: 30_000 });
+
+  const times = [];
+  for (let run = 0; run < RUNS; run++) {
+    const ctx = await browser.newContext({ baseURL: base, permissions: ['camera', 'microphone'] });
+    const page = await ctx.newPage();
+    const t0 = performance.now();
+    await page.goto(`/j/${room.viewerCode}`);
+    await page.getByTestId('name-input').fill(`Student ${run}`);
+    await page.getByTestId('join').click();
+    // Remote video playing: a video element other than our own has decoded frames.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('video')].some(
+          (v) => !v.closest('[data-participant-id]')?.textContent?.includes('Student') && v.getVideoPlaybackQuality().totalVideoFrames > 0,
+        ),
+      undefined,
+      { timeout: 30_000, polling: 10 },
+    );
+    times.push(performance.now() - t0);
+    await page.getByTestId('leave').click();
+    await ctx.close();
+  }
+  await browser.close();
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`join time (student link opened -> teacher's video playing), ${RUNS} runs on loopback:`);
+  console.log(`  median ${median.toFixed(0)} ms   min ${times[0].toFixed(0)} ms   max ${times.at(-1).toFixed(0)} ms`);
+} finally {
+  await stop();
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Installs whatever a fresh clone is missing, then returns. Runs on whatever Node is on the
+// machine (even 20): only built-in modules here. The project itself then runs on the Node 24
+// that the `node` devDependency puts first on the PATH of npm scripts.
+//
+//   node scripts/bootstrap.mjs              for `npm start`
+//   node scripts/bootstrap.mjs --for-tests  also the system packages the browser tests need
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--for-tests');
+const LIVEKIT_MODULE = 'github.com/livekit/livekit-server/cmd/server@v1.13.5';
+const isRoot = process.getuid?.() === 0;
+
+const say = (msg) => process.stdout.write(`[bootstrap] ${msg}\n`);
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+function run(cmd, args, opts = {}) {
+  say(`${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+}
+function fail(msg) {
+  process.stderr.write(`[bootstrap] ${msg}\n`);
+  process.exit(1);
+}
+
+// 1. npm packages: a clean install from the lockfile on a fresh clone, an update when the lockfile changed.
+const installed = join(root, 'node_modules/.package-lock.json');
+const lock = join(root, 'package-lock.json');
+if (!existsSync(installed)) {
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+} else if (statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
+  run('npm', ['install', '--no-audit', '--no-fund']);
+}
+if (!existsSync(join(root, 'node_modules/.bin/node'))) fail('node_modules/.bin/node (Node 24) is missing after npm install');
+
+// 2. The LiveKit server, unless one is given.
+const livekitBinary = join(root, 'tools/bin/server');
+if (process.env.LIVEKIT_URL) {
+  say('LIVEKIT_URL is set: using that LiveKit server');
+} else if (has('livekit-server')) {
+  say('using livekit-server from PATH');
+} else if (!existsSync(livekitBinary)) {
+  if (!has('go')) fail(`the LiveKit server is missing and Go is not installed to build it (go install ${LIVEKIT_MODULE})`);
+  mkdirSync(dirname(livekitBinary), { recursive: true });
+  run('go', ['install', LIVEKIT_MODULE], { env: { ...process.env, GOBIN: dirname(livekitBinary) } });
+}
+
+// 3. System packages: Chromium for the browser tests.
+if (forTests && !existsSync('/usr/bin/chromium')) {
+  if (!isRoot) fail('Chromium is missing: install the Debian package `chromium` (apt-get install chromium)');
+  run('apt-get', ['update']);
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+say('ready');
