@@ -63,5 +63,7 @@ test('a teacher and two students join from links, see and hear each other, and a
   expect((await listedParticipants(alice)).map((p) => p.id).sort()).toEqual(before);
   await expectVideoPlaying(alice, ids.teacher);
   // And the others still list her once.
-  await expect(teacher.getByTestId('participant-list').locator(`li[data-participant-id="${ids.alice}"]`)).toHaveCount(1);
+  await expect(teacher.getByTestId('participant-list').locator(`li[data-participant-id="${ids.alice}"]`)).toHaveCount(
+    1,
+  );
 });

@@ -57,11 +57,14 @@ export async function expectVideoPlaying(page: Page, participantId: string) {
 /** At least `count` remote audio elements are playing (their clock advances). */
 export async function expectAudioPlaying(page: Page, count: number) {
   const playing = () =>
-    page.locator('audio').evaluateAll(
-      (els) =>
-        (els as HTMLAudioElement[]).filter((a) => !a.paused && a.currentTime > 0.5 && a.srcObject instanceof MediaStream)
-          .length,
-    );
+    page
+      .locator('audio')
+      .evaluateAll(
+        (els) =>
+          (els as HTMLAudioElement[]).filter(
+            (a) => !a.paused && a.currentTime > 0.5 && a.srcObject instanceof MediaStream,
+          ).length,
+      );
   await expect.poll(playing, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
 }
 

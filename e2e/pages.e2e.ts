@@ -11,7 +11,9 @@ test('a broken link gets a clear page, in French for a French browser', async ({
   await ctx.close();
 });
 
-test('a listen-only student switches to the microphone from the classroom, and LiveKit sees it', async ({ browser }) => {
+test('a listen-only student switches to the microphone from the classroom, and LiveKit sees it', async ({
+  browser,
+}) => {
   const teacher = await person(browser);
   const student = await person(browser);
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Espagnol');

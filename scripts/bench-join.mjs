@@ -34,7 +34,13 @@ const stop = async () => {
 
 try {
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 600) throw new Error('server did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -50,7 +56,13 @@ try {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
-  const room = await (await fetch(`${base}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Bench"}' })).json();
+  const room = await (
+    await fetch(`${base}/api/rooms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Bench"}',
+    })
+  ).json();
   const teacherPage = await (await browser.newContext({ baseURL: base })).newPage();
   await teacherPage.goto(`/j/${room.moderatorCode}`);
   await teacherPage.getByTestId('name-input').fill('Teacher');
@@ -69,7 +81,9 @@ try {
     await page.waitForFunction(
       () =>
         [...document.querySelectorAll('video')].some(
-          (v) => !v.closest('[data-participant-id]')?.textContent?.includes('Student') && v.getVideoPlaybackQuality().totalVideoFrames > 0,
+          (v) =>
+            !v.closest('[data-participant-id]')?.textContent?.includes('Student') &&
+            v.getVideoPlaybackQuality().totalVideoFrames > 0,
         ),
       undefined,
       { timeout: 30_000, polling: 10 },

@@ -34,7 +34,8 @@ if (!existsSync(installed)) {
 } else if (statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
-if (!existsSync(join(root, 'node_modules/.bin/node'))) fail('node_modules/.bin/node (Node 24) is missing after npm install');
+if (!existsSync(join(root, 'node_modules/.bin/node')))
+  fail('node_modules/.bin/node (Node 24) is missing after npm install');
 
 // 2. The LiveKit server, unless one is given.
 const livekitBinary = join(root, 'tools/bin/server');
@@ -43,7 +44,8 @@ if (process.env.LIVEKIT_URL) {
 } else if (has('livekit-server')) {
   say('using livekit-server from PATH');
 } else if (!existsSync(livekitBinary)) {
-  if (!has('go')) fail(`the LiveKit server is missing and Go is not installed to build it (go install ${LIVEKIT_MODULE})`);
+  if (!has('go'))
+    fail(`the LiveKit server is missing and Go is not installed to build it (go install ${LIVEKIT_MODULE})`);
   mkdirSync(dirname(livekitBinary), { recursive: true });
   run('go', ['install', LIVEKIT_MODULE], { env: { ...process.env, GOBIN: dirname(livekitBinary) } });
 }

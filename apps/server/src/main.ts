@@ -61,14 +61,29 @@ async function main() {
       webhookUrl: `http://127.0.0.1:${config.port}/api/livekit/webhook`,
     });
     children.push(lk);
-    livekit = { url: lk.url, publicUrl: config.livekit.publicUrl, apiKey: secrets.livekitApiKey, apiSecret: secrets.livekitApiSecret };
+    livekit = {
+      url: lk.url,
+      publicUrl: config.livekit.publicUrl,
+      apiKey: secrets.livekitApiKey,
+      apiSecret: secrets.livekitApiSecret,
+    };
     logger.info({ port: config.livekit.port }, 'embedded LiveKit started');
   } else {
-    livekit = { url: config.livekit.url, publicUrl: config.livekit.publicUrl, apiKey: config.livekit.apiKey, apiSecret: config.livekit.apiSecret };
+    livekit = {
+      url: config.livekit.url,
+      publicUrl: config.livekit.publicUrl,
+      apiKey: config.livekit.apiKey,
+      apiSecret: config.livekit.apiSecret,
+    };
   }
 
   dataSource = await openDatabase(databaseUrl);
-  const runtime: Runtime = { config, databaseUrl, livekit, sessionSecret: config.sessionSecret ?? secrets.sessionSecret };
+  const runtime: Runtime = {
+    config,
+    databaseUrl,
+    livekit,
+    sessionSecret: config.sessionSecret ?? secrets.sessionSecret,
+  };
   app = await NestFactory.create<NestExpressApplication>(AppModule.with(runtime, dataSource), {
     logger: new PinoNestLogger(),
     bodyParser: true,
@@ -79,7 +94,6 @@ async function main() {
   serveWebApp(app.getHttpAdapter().getInstance(), config.webRoot);
   await app.listen(config.port, config.host);
   logger.info({ url: `http://localhost:${config.port}` }, 'Estrade is serving the classroom');
-
 }
 
 main().catch(async (err) => {

@@ -13,7 +13,13 @@ function fold(...events: MeetingEvent[]): MeetingState {
 
 describe('the meeting fold', () => {
   it('adds a participant who joins, present, with role and audio mode', () => {
-    const s = fold({ type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'listen-only' });
+    const s = fold({
+      type: 'participant.joined',
+      participantId: A,
+      name: 'Alice',
+      role: 'viewer',
+      audioMode: 'listen-only',
+    });
     expect(s.participants[A]).toEqual({
       id: A,
       name: 'Alice',
@@ -36,7 +42,11 @@ describe('the meeting fold', () => {
       at: '2026-11-23T10:05:00.000Z',
       event: { type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' },
     });
-    expect(back.participants[A]).toMatchObject({ present: true, leftReason: null, joinedAt: '2026-11-23T10:00:00.000Z' });
+    expect(back.participants[A]).toMatchObject({
+      present: true,
+      leftReason: null,
+      joinedAt: '2026-11-23T10:00:00.000Z',
+    });
   });
 
   it('changes audio mode, role and media presence of that participant only', () => {
@@ -69,7 +79,13 @@ describe('the meeting fold', () => {
   });
 
   it('does not mutate the state it is given', () => {
-    const s = fold({ type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' });
+    const s = fold({
+      type: 'participant.joined',
+      participantId: A,
+      name: 'Alice',
+      role: 'viewer',
+      audioMode: 'microphone',
+    });
     const copy = structuredClone(s);
     foldMeeting(s, { at: 'x', event: { type: 'participant.left', participantId: A, reason: 'left' } });
     expect(s).toEqual(copy);

@@ -12,18 +12,11 @@ import {
   ParticipantSetRole,
 } from './participants';
 
-export const MeetingEnd = z
-  .object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) })
-  .strict();
+export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) }).strict();
 export const MeetingEnded = z.object({ type: z.literal('meeting.ended'), roomClosed: z.boolean() });
 
 /** Every command a client may send, discriminated on `type`. */
-export const Command = z.discriminatedUnion('type', [
-  AudioSetMode,
-  ParticipantSetRole,
-  ParticipantLeave,
-  MeetingEnd,
-]);
+export const Command = z.discriminatedUnion('type', [AudioSetMode, ParticipantSetRole, ParticipantLeave, MeetingEnd]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
@@ -112,7 +105,10 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
       return update(e.participantId, { inMedia: e.connected });
     case 'meeting.ended': {
       const participants = Object.fromEntries(
-        Object.entries(state.participants).map(([id, p]) => [id, p.present ? { ...p, present: false, inMedia: false, leftReason: 'meeting_ended' as const } : p]),
+        Object.entries(state.participants).map(([id, p]) => [
+          id,
+          p.present ? { ...p, present: false, inMedia: false, leftReason: 'meeting_ended' as const } : p,
+        ]),
       );
       return { ...state, endedAt: logged.at, participants };
     }

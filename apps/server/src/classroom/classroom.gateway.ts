@@ -134,7 +134,11 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
     return { ok: true, result: this.sessions.issue(data.participantId, data.meetingId) };
   }
 
-  private deliver(meetingId: string, e: LoggedEvent, state: { participants: Record<string, { role: 'moderator' | 'viewer' }> }) {
+  private deliver(
+    meetingId: string,
+    e: LoggedEvent,
+    state: { participants: Record<string, { role: 'moderator' | 'viewer' }> },
+  ) {
     const wire = { seq: e.seq, at: e.at, actor: e.actor, event: e.event };
     if (!e.audience) {
       this.io.to(meetingRoom(meetingId)).emit(SOCKET.event, wire);

@@ -16,8 +16,14 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
     const snap = student.snapshots[0];
     expect(snap.you).toBe(student.id);
     expect(snap.state.participants[teacher.id]).toMatchObject({ name: 'Mme Martin', role: 'moderator', present: true });
-    expect(snap.state.participants[student.id]).toMatchObject({ name: 'Léo', role: 'viewer', audioMode: 'listen-only' });
-    const joined = await teacher.waitForEvent((e) => e.event.type === 'participant.joined' && e.event.participantId === student.id);
+    expect(snap.state.participants[student.id]).toMatchObject({
+      name: 'Léo',
+      role: 'viewer',
+      audioMode: 'listen-only',
+    });
+    const joined = await teacher.waitForEvent(
+      (e) => e.event.type === 'participant.joined' && e.event.participantId === student.id,
+    );
     expect(joined.actor).toBe(student.id);
     expect(joined.seq).toBe(snap.seq);
   });
@@ -25,7 +31,9 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
   it('logs every change in PostgreSQL in order, with its actor', async () => {
     const { teacher, student } = await classroom.withTeacherAndStudent();
     expect(await student.send({ type: 'audio.set-mode', mode: 'listen-only' })).toEqual({ ok: true });
-    expect(await teacher.send({ type: 'participant.set-role', participantId: student.id, role: 'moderator' })).toEqual({ ok: true });
+    expect(await teacher.send({ type: 'participant.set-role', participantId: student.id, role: 'moderator' })).toEqual({
+      ok: true,
+    });
     const log = await server.log(teacher.meetingId);
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
     expect(log.slice(-2)).toEqual([
@@ -41,10 +49,18 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
       ['an unknown command', { type: 'chat.launch-missiles' }, 'unknown_command'],
       ['a command without a type', { mode: 'microphone' }, 'malformed'],
       ['a bad field', { type: 'audio.set-mode', mode: 'loud' }, 'malformed'],
-      ['an extra field (the actor is never taken from the payload)', { type: 'audio.set-mode', mode: 'listen-only', participantId: '00000000-0000-4000-8000-000000000000' }, 'malformed'],
+      [
+        'an extra field (the actor is never taken from the payload)',
+        { type: 'audio.set-mode', mode: 'listen-only', participantId: '00000000-0000-4000-8000-000000000000' },
+        'malformed',
+      ],
       ['a non-object', 'hello', 'malformed'],
       ['null', null, 'malformed'],
-      ['a role change for an unknown participant', { type: 'participant.set-role', participantId: '00000000-0000-4000-8000-000000000000', role: 'viewer' }, 'not_found'],
+      [
+        'a role change for an unknown participant',
+        { type: 'participant.set-role', participantId: '00000000-0000-4000-8000-000000000000', role: 'viewer' },
+        'not_found',
+      ],
     ])('%s', async (_why, payload, code) => {
       const { teacher } = await classroom.withTeacherAndStudent();
       const before = await server.log(teacher.meetingId);
@@ -54,8 +70,14 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
     });
 
     it.each([
-      ['promote themself', (s: TestClient) => ({ type: 'participant.set-role', participantId: s.id, role: 'moderator' })],
-      ['demote the teacher', (_s: TestClient, t: TestClient) => ({ type: 'participant.set-role', participantId: t.id, role: 'viewer' })],
+      [
+        'promote themself',
+        (s: TestClient) => ({ type: 'participant.set-role', participantId: s.id, role: 'moderator' }),
+      ],
+      [
+        'demote the teacher',
+        (_s: TestClient, t: TestClient) => ({ type: 'participant.set-role', participantId: t.id, role: 'viewer' }),
+      ],
       ['end the meeting', () => ({ type: 'meeting.end', closeRoom: true })],
     ])('a viewer trying to %s', async (_why, build) => {
       const { teacher, student } = await classroom.withTeacherAndStudent();
@@ -102,7 +124,11 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
       const reply = await student.request('session.renew');
       expect(reply.ok).toBe(true);
       const renewed = (reply as { result: { sessionToken: string } }).result.sessionToken;
-      const second = await new TestClient(server, { ...student.session, sessionToken: renewed }, 'second tab').connect();
+      const second = await new TestClient(
+        server,
+        { ...student.session, sessionToken: renewed },
+        'second tab',
+      ).connect();
       expect(second.snapshots[0].you).toBe(student.id);
       second.close();
     });
@@ -131,7 +157,7 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
       back.close();
     });
 
-    it('records leaving on purpose, and closes that participant\'s connection', async () => {
+    it("records leaving on purpose, and closes that participant's connection", async () => {
       const { teacher, student } = await classroom.withTeacherAndStudent();
       expect(await student.send({ type: 'participant.leave' })).toEqual({ ok: true });
       const left = await teacher.waitForEvent((e) => e.event.type === 'participant.left');

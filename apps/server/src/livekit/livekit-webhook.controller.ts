@@ -19,8 +19,7 @@ export class LivekitWebhookController {
     const event = await this.livekit.receiveWebhook(body, req.headers.authorization).catch(() => {
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'Invalid webhook signature' });
     });
-    const connected =
-      event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
+    const connected = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
     const meetingId = event.room?.name;
     const participantId = event.participant?.identity;
     if (connected === null || !meetingId || !ParticipantId.safeParse(participantId).success) return { ok: true };
@@ -30,7 +29,12 @@ export class LivekitWebhookController {
         const changed = p && !state.endedAt && p.inMedia !== connected && (p.present || !connected);
         return {
           items: changed
-            ? [{ actor: null, event: { type: 'participant.media-changed' as const, participantId: participantId!, connected } }]
+            ? [
+                {
+                  actor: null,
+                  event: { type: 'participant.media-changed' as const, participantId: participantId!, connected },
+                },
+              ]
             : [],
           result: undefined,
         };

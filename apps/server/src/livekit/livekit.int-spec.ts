@@ -121,7 +121,11 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
   it('refuses webhooks that LiveKit did not sign, and logs nothing', async () => {
     const { teacher, student } = await classroom.withTeacherAndStudent();
     const before = await server.log(teacher.meetingId);
-    const forged = JSON.stringify({ event: 'participant_left', room: { name: teacher.meetingId }, participant: { identity: student.id } });
+    const forged = JSON.stringify({
+      event: 'participant_left',
+      room: { name: teacher.meetingId },
+      participant: { identity: student.id },
+    });
     const res = await fetch(`${server.url}/api/livekit/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/webhook+json', authorization: 'forged' },

@@ -78,10 +78,19 @@ export class LivekitService implements OnModuleInit {
 
   async updatePermissions(meetingId: string, p: Participant): Promise<void> {
     // LiveKit replaces permissions as a whole, so the full set is sent every time.
-    const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(meetingId, p);
+    const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
+      meetingId,
+      p,
+    );
     await this.ignoreMissing(
       this.rooms.updateParticipant(meetingId, p.id, {
-        permission: { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateMetadata: canUpdateOwnMetadata },
+        permission: {
+          canPublishSources,
+          canSubscribe,
+          canPublish,
+          canPublishData,
+          canUpdateMetadata: canUpdateOwnMetadata,
+        },
       }),
     );
   }

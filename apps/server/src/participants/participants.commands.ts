@@ -29,6 +29,5 @@ export class ParticipantsCommands implements OnModuleInit {
     this.bus.register('participant.leave', ({ actor }) => ({
       events: [{ type: 'participant.left', participantId: actor.id, reason: 'left' }],
     }));
-
   }
 }

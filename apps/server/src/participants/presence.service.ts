@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { RUNTIME, type Runtime } from '../config/config';
 import { logger } from '../logging/logger';
 import { MeetingsService } from '../meetings/meetings.service';
@@ -52,7 +58,13 @@ export class PresenceService implements OnModuleInit, OnApplicationBootstrap, On
         items: [
           {
             actor: participantId,
-            event: { type: 'participant.joined' as const, participantId, name: p.name, role: p.role, audioMode: p.audioMode },
+            event: {
+              type: 'participant.joined' as const,
+              participantId,
+              name: p.name,
+              role: p.role,
+              audioMode: p.audioMode,
+            },
           },
         ],
         result: undefined,
@@ -79,7 +91,12 @@ export class PresenceService implements OnModuleInit, OnApplicationBootstrap, On
           const p = state.participants[participantId];
           if (!p?.present || state.endedAt) return { items: [], result: undefined };
           return {
-            items: [{ actor: null, event: { type: 'participant.left' as const, participantId, reason: 'disconnected' as const } }],
+            items: [
+              {
+                actor: null,
+                event: { type: 'participant.left' as const, participantId, reason: 'disconnected' as const },
+              },
+            ],
             result: undefined,
           };
         })

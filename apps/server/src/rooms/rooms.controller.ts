@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CreateRoomRequest, JoinRequest, type CreateRoomResponse, type JoinInfo, type JoinResponse } from '@estrade/protocol';
+import {
+  CreateRoomRequest,
+  JoinRequest,
+  type CreateRoomResponse,
+  type JoinInfo,
+  type JoinResponse,
+} from '@estrade/protocol';
 import { parseBody } from '../web/http-errors';
 import { RoomsService } from './rooms.service';
 

@@ -27,13 +27,23 @@ describe('rooms and joining by link (real server, PostgreSQL, LiveKit)', () => {
 
   it('tells the join page the room name and the role the code gives', async () => {
     const room = await classroom.createRoom('Chimie');
-    expect((await server.http('GET', `/api/join/${room.moderatorCode}`)).json).toEqual({ roomName: 'Chimie', role: 'moderator' });
-    expect((await server.http('GET', `/api/join/${room.viewerCode}`)).json).toEqual({ roomName: 'Chimie', role: 'viewer' });
+    expect((await server.http('GET', `/api/join/${room.moderatorCode}`)).json).toEqual({
+      roomName: 'Chimie',
+      role: 'moderator',
+    });
+    expect((await server.http('GET', `/api/join/${room.viewerCode}`)).json).toEqual({
+      roomName: 'Chimie',
+      role: 'viewer',
+    });
   });
 
   it('gives the role from the code, never from the request', async () => {
     const room = await classroom.createRoom();
-    const res = await server.http('POST', `/api/join/${room.viewerCode}`, { name: 'Eve', audioMode: 'microphone', role: 'moderator' });
+    const res = await server.http('POST', `/api/join/${room.viewerCode}`, {
+      name: 'Eve',
+      audioMode: 'microphone',
+      role: 'moderator',
+    });
     expect(res.status).toBe(400);
     const student = await classroom.join(room.viewerCode, 'Eve');
     expect(student.snapshots[0].state.participants[student.id].role).toBe('viewer');
@@ -100,7 +110,9 @@ describe('rooms and joining by link (real server, PostgreSQL, LiveKit)', () => {
       const res = await server.http('GET', `/api/join/${code}`);
       expect(res.status).toBe(410);
       expect(res.json.code).toBe('room_closed');
-      expect((await server.http('POST', `/api/join/${code}`, { name: 'Late', audioMode: 'microphone' })).status).toBe(410);
+      expect((await server.http('POST', `/api/join/${code}`, { name: 'Late', audioMode: 'microphone' })).status).toBe(
+        410,
+      );
     }
   });
 

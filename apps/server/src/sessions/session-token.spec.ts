@@ -19,7 +19,9 @@ describe('session tokens', () => {
   });
   it('are refused when their claims are edited', () => {
     const [, sig] = signSession(claims, secret).split('.');
-    const forged = Buffer.from(JSON.stringify({ p: '00000000-0000-4000-8000-00000000000b', m: claims.meetingId, exp: 2_000 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ p: '00000000-0000-4000-8000-00000000000b', m: claims.meetingId, exp: 2_000 }),
+    ).toString('base64url');
     expect(verifySession(`${forged}.${sig}`, secret, 0)).toBeNull();
   });
   it.each(['', 'x', 'a.b.c', '..', 'e30.'])('refuse garbage %p', (t) => expect(verifySession(t, secret, 0)).toBeNull());

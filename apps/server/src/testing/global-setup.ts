@@ -19,7 +19,11 @@ export default async function globalSetup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'estrade-int-pg-'));
   // As root, PostgreSQL runs as its own user, which must be able to reach its folder.
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), password: 'integration' });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, 'pg'),
+    port: await freePort(),
+    password: 'integration',
+  });
   process.env.ESTRADE_TEST_DATABASE_URL = pg.url;
   (globalThis as { __estradePg?: unknown }).__estradePg = { pg, dir };
 }

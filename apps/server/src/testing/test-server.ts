@@ -53,7 +53,9 @@ export class TestServer {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`server exited during start-up:\n${this.output}`);
-      const ok = await fetch(`${this.url}/api/health`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${this.url}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) return this;
       if (Date.now() > deadline) throw new Error(`server did not start in time:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -1,10 +1,4 @@
-import {
-  ApiError,
-  CreateRoomResponse,
-  JoinInfo,
-  JoinResponse,
-  type AudioMode,
-} from '@estrade/protocol';
+import { ApiError, CreateRoomResponse, JoinInfo, JoinResponse, type AudioMode } from '@estrade/protocol';
 import type { z } from 'zod';
 
 /** A refused request, with the server's stable code. */
@@ -31,7 +25,9 @@ async function call<S extends z.ZodType>(schema: S, method: string, url: string,
   const json: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const err = ApiError.safeParse(json);
-    throw err.success ? new RequestError(err.data.code, err.data.message) : new RequestError('internal', res.statusText);
+    throw err.success
+      ? new RequestError(err.data.code, err.data.message)
+      : new RequestError('internal', res.statusText);
   }
   return schema.parse(json);
 }

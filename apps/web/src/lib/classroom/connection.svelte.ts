@@ -112,7 +112,10 @@ export class ClassroomConnection {
 
   private async renew() {
     if (!this.socket.connected) return;
-    const raw: unknown = await this.socket.timeout(10_000).emitWithAck(SOCKET.sessionRenew).catch(() => null);
+    const raw: unknown = await this.socket
+      .timeout(10_000)
+      .emitWithAck(SOCKET.sessionRenew)
+      .catch(() => null);
     const reply = CommandReply.safeParse(raw);
     if (!reply.success || !reply.data.ok) return;
     const renewal = SessionRenewal.parse(reply.data.result);

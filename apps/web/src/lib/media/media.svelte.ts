@@ -50,7 +50,11 @@ export class Media {
     }
     this.room.on(RoomEvent.ConnectionStateChanged, (s) => {
       this.status =
-        s === ConnectionState.Connected ? 'connected' : s === ConnectionState.Reconnecting ? 'reconnecting' : this.status;
+        s === ConnectionState.Connected
+          ? 'connected'
+          : s === ConnectionState.Reconnecting
+            ? 'reconnecting'
+            : this.status;
     });
   }
 
@@ -76,7 +80,8 @@ export class Media {
       name: p.name || p.identity,
       local: p === this.room.localParticipant,
       camera: p.getTrackPublication(Track.Source.Camera),
-      micMuted: !p.getTrackPublication(Track.Source.Microphone) || !!p.getTrackPublication(Track.Source.Microphone)?.isMuted,
+      micMuted:
+        !p.getTrackPublication(Track.Source.Microphone) || !!p.getTrackPublication(Track.Source.Microphone)?.isMuted,
       speaking: p.isSpeaking,
     }));
   }
