@@ -1,18 +1,8 @@
 import type { Config } from 'jest';
 
-// swc compiles TypeScript with Nest's decorators and their metadata, fast enough for every run.
+// Transpile only (types are checked by `npm run typecheck`), keeping Nest's decorator metadata.
 const transform: Config['transform'] = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2023',
-      },
-      module: { type: 'commonjs' },
-    },
-  ],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true }],
 };
 
 const config: Config = {

@@ -26,12 +26,12 @@ function fail(msg) {
   process.exit(1);
 }
 
-// 1. npm packages: a clean install from the lockfile on a fresh clone, an update when the lockfile changed.
+// 1. npm packages, on a fresh clone or when the lockfile changed. `npm install`, not `npm ci`:
+// the lockfile lacks some other platforms' optional binaries that this registry does not serve,
+// and `npm ci` refuses such a lockfile while `npm install` skips them.
 const installed = join(root, 'node_modules/.package-lock.json');
 const lock = join(root, 'package-lock.json');
-if (!existsSync(installed)) {
-  run('npm', ['ci', '--no-audit', '--no-fund']);
-} else if (statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
+if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 if (!existsSync(join(root, 'node_modules/.bin/node')))
