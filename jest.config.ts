@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 
 // Transpile only (types are checked by `npm run typecheck`), keeping Nest's decorator metadata.
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
 };
 
 const config: Config = {
