@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Runtime } from './config/config';
 import { ClassroomModule } from './classroom/classroom.module';
+import { ControlsModule } from './controls/controls.module';
 import { RuntimeModule } from './infra/runtime.module';
 import { LivekitModule } from './livekit/livekit.module';
 import { MeetingsModule } from './meetings/meetings.module';
@@ -22,6 +23,7 @@ export class AppModule {
         LivekitModule,
         ParticipantsModule,
         RoomsModule,
+        ControlsModule,
         ClassroomModule,
       ],
       controllers: [HealthController],

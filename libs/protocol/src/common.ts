@@ -45,6 +45,7 @@ export const ErrorCode = z.enum([
   'malformed',
   'unknown_command',
   'forbidden',
+  'locked',
   'not_found',
   'meeting_ended',
   'room_closed',

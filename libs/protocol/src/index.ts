@@ -1,5 +1,6 @@
 export * from './common';
 export * from './participants';
+export * from './controls';
 export * from './meeting';
 export * from './permissions';
 export * from './http';

@@ -92,6 +92,46 @@ describe('the meeting fold', () => {
   });
 });
 
+describe("the fold of the teacher's controls", () => {
+  const joinBoth: MeetingEvent[] = [
+    { type: 'participant.joined', participantId: A, name: 'Alice', role: 'moderator', audioMode: 'microphone' },
+    { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'microphone' },
+  ];
+
+  it('keeps one presenter, who loses the role on leaving', () => {
+    const s = fold(
+      ...joinBoth,
+      { type: 'presenter.changed', participantId: A },
+      { type: 'presenter.changed', participantId: B },
+    );
+    expect(s.presenterId).toBe(B);
+    expect(
+      foldMeeting(s, { at: 'x', event: { type: 'participant.left', participantId: B, reason: 'left' } }).presenterId,
+    ).toBeNull();
+  });
+
+  it('queues raised hands in the order they were raised, once each, and drops those who leave', () => {
+    const C = '00000000-0000-4000-8000-00000000000c';
+    const s = fold(
+      ...joinBoth,
+      { type: 'participant.joined', participantId: C, name: 'Chloé', role: 'viewer', audioMode: 'microphone' },
+      { type: 'hand.raised', participantId: C },
+      { type: 'hand.raised', participantId: B },
+      { type: 'hand.raised', participantId: C },
+    );
+    expect(s.hands).toEqual([C, B]);
+    expect(foldMeeting(s, { at: 'x', event: { type: 'hand.lowered', participantId: C } }).hands).toEqual([B]);
+    expect(
+      foldMeeting(s, { at: 'x', event: { type: 'participant.left', participantId: B, reason: 'disconnected' } }).hands,
+    ).toEqual([C]);
+  });
+
+  it('replaces the lock settings as a whole', () => {
+    const locks = { ...emptyMeeting('m', 'r', 't').locks, microphone: true, publicChat: true };
+    expect(fold(...joinBoth, { type: 'locks.changed', locks }).locks).toEqual(locks);
+  });
+});
+
 describe('addressed events', () => {
   it('go to everyone without an audience, else to the named participants or roles', () => {
     expect(isAudience(null, { id: A, role: 'viewer' })).toBe(true);

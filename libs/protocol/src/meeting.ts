@@ -11,12 +11,41 @@ import {
   ParticipantRoleChanged,
   ParticipantSetRole,
 } from './participants';
+import {
+  HandLower,
+  HandLowered,
+  HandRaise,
+  HandRaised,
+  HandsLowerAll,
+  Locks,
+  LocksChanged,
+  LocksUpdate,
+  MeetingMuteAll,
+  MeetingMutedAll,
+  NO_LOCKS,
+  ParticipantMute,
+  ParticipantMuted,
+  PresenterChanged,
+  PresenterSet,
+} from './controls';
 
 export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) }).strict();
 export const MeetingEnded = z.object({ type: z.literal('meeting.ended'), roomClosed: z.boolean() });
 
 /** Every command a client may send, discriminated on `type`. */
-export const Command = z.discriminatedUnion('type', [AudioSetMode, ParticipantSetRole, ParticipantLeave, MeetingEnd]);
+export const Command = z.discriminatedUnion('type', [
+  AudioSetMode,
+  ParticipantSetRole,
+  ParticipantLeave,
+  MeetingEnd,
+  PresenterSet,
+  LocksUpdate,
+  ParticipantMute,
+  MeetingMuteAll,
+  HandRaise,
+  HandLower,
+  HandsLowerAll,
+]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
@@ -30,6 +59,12 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   ParticipantRoleChanged,
   ParticipantMediaChanged,
   MeetingEnded,
+  PresenterChanged,
+  LocksChanged,
+  ParticipantMuted,
+  MeetingMutedAll,
+  HandRaised,
+  HandLowered,
 ]);
 export type MeetingEvent = z.infer<typeof MeetingEvent>;
 
@@ -49,6 +84,10 @@ export const MeetingState = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   participants: z.record(z.string(), Participant),
+  presenterId: ParticipantId.nullable(),
+  locks: Locks,
+  /** Raised hands, first raised first. */
+  hands: z.array(ParticipantId),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -61,7 +100,16 @@ export const Snapshot = z.object({
 export type Snapshot = z.infer<typeof Snapshot>;
 
 export function emptyMeeting(meetingId: string, roomName: string, startedAt: string): MeetingState {
-  return { meetingId, roomName, startedAt, endedAt: null, participants: {} };
+  return {
+    meetingId,
+    roomName,
+    startedAt,
+    endedAt: null,
+    participants: {},
+    presenterId: null,
+    locks: NO_LOCKS,
+    hands: [],
+  };
 }
 
 /**
@@ -95,8 +143,15 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
         },
       };
     }
-    case 'participant.left':
-      return update(e.participantId, { present: false, inMedia: false, leftReason: e.reason });
+    case 'participant.left': {
+      // Someone who is gone neither presents nor waits with a raised hand.
+      const s = update(e.participantId, { present: false, inMedia: false, leftReason: e.reason });
+      return {
+        ...s,
+        presenterId: s.presenterId === e.participantId ? null : s.presenterId,
+        hands: s.hands.filter((id) => id !== e.participantId),
+      };
+    }
     case 'participant.audio-mode-changed':
       return update(e.participantId, { audioMode: e.audioMode });
     case 'participant.role-changed':
@@ -110,8 +165,20 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
           p.present ? { ...p, present: false, inMedia: false, leftReason: 'meeting_ended' as const } : p,
         ]),
       );
-      return { ...state, endedAt: logged.at, participants };
+      return { ...state, endedAt: logged.at, participants, presenterId: null, hands: [] };
     }
+    case 'presenter.changed':
+      return { ...state, presenterId: e.participantId };
+    case 'locks.changed':
+      return { ...state, locks: e.locks };
+    case 'hand.raised':
+      return state.hands.includes(e.participantId) ? state : { ...state, hands: [...state.hands, e.participantId] };
+    case 'hand.lowered':
+      return { ...state, hands: state.hands.filter((id) => id !== e.participantId) };
+    case 'participant.muted':
+    case 'meeting.muted-all':
+      // Muting acts on LiveKit; the log keeps who did it, the state has nothing to change.
+      return state;
   }
 }
 

@@ -1,51 +1,103 @@
-import { COMMAND_TYPES, type CommandType } from './meeting';
-import { COMMAND_PERMISSIONS, mayRun, publishableSources } from './permissions';
+import { NO_LOCKS, type LockName, type Locks } from './controls';
+import { COMMAND_TYPES, type Command } from './meeting';
+import { COMMAND_PERMISSIONS, decide, publishableSources, type Actor, type Decision } from './permissions';
+
+const ME = '00000000-0000-4000-8000-00000000000a';
+const OTHER = '00000000-0000-4000-8000-00000000000b';
+const LOCK_NAMES = Object.keys(NO_LOCKS) as LockName[];
+
+const actors: Record<string, Actor> = {
+  moderator: { id: ME, role: 'moderator', presenter: false },
+  viewer: { id: ME, role: 'viewer', presenter: false },
+  presentingViewer: { id: ME, role: 'viewer', presenter: true },
+  presentingModerator: { id: ME, role: 'moderator', presenter: true },
+};
+type Row = { command: Command; allowed: (keyof typeof actors)[]; lockedBy: LockName | null };
+
+const MOD: Row['allowed'] = ['moderator', 'presentingModerator'];
+const ALL: Row['allowed'] = ['moderator', 'viewer', 'presentingViewer', 'presentingModerator'];
+
+// The expected table, written out by hand: a change to who may do what must change this too.
+const expected: Row[] = [
+  { command: { type: 'audio.set-mode', mode: 'microphone' }, allowed: ALL, lockedBy: 'microphone' },
+  { command: { type: 'audio.set-mode', mode: 'listen-only' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'participant.leave' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'participant.set-role', participantId: OTHER, role: 'moderator' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'participant.set-role', participantId: ME, role: 'moderator' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'meeting.end', closeRoom: false }, allowed: MOD, lockedBy: null },
+  { command: { type: 'presenter.set', participantId: OTHER }, allowed: MOD, lockedBy: null },
+  { command: { type: 'presenter.set', participantId: ME }, allowed: MOD, lockedBy: null },
+  { command: { type: 'locks.update', locks: { microphone: false } }, allowed: MOD, lockedBy: null },
+  { command: { type: 'participant.mute', participantId: OTHER }, allowed: MOD, lockedBy: null },
+  { command: { type: 'meeting.mute-all', exceptPresenter: true }, allowed: MOD, lockedBy: null },
+  { command: { type: 'hand.raise' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'hand.lower' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'hand.lower', participantId: ME }, allowed: ALL, lockedBy: null },
+  { command: { type: 'hand.lower', participantId: OTHER }, allowed: MOD, lockedBy: null },
+  { command: { type: 'hands.lower-all' }, allowed: MOD, lockedBy: null },
+];
+
+function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {
+  if (!row.allowed.includes(actor)) return 'forbidden';
+  const viewer = actors[actor].role === 'viewer';
+  return viewer && row.lockedBy && locks[row.lockedBy] ? 'locked' : 'allowed';
+}
 
 describe('the permission table', () => {
-  // The expected table, written out: a change to who may do what must change this too.
-  const expected: Record<CommandType, { moderator: boolean; viewer: boolean; presenterViewer: boolean }> = {
-    'audio.set-mode': { moderator: true, viewer: true, presenterViewer: true },
-    'participant.leave': { moderator: true, viewer: true, presenterViewer: true },
-    'participant.set-role': { moderator: true, viewer: false, presenterViewer: false },
-    'meeting.end': { moderator: true, viewer: false, presenterViewer: false },
-  };
-
-  it('covers every command', () => {
+  it('has a rule for every command, and this test a row for every command', () => {
     expect(Object.keys(COMMAND_PERMISSIONS).sort()).toEqual([...COMMAND_TYPES].sort());
-    expect(Object.keys(expected).sort()).toEqual([...COMMAND_TYPES].sort());
+    expect([...new Set(expected.map((r) => r.command.type))].sort()).toEqual([...COMMAND_TYPES].sort());
   });
 
-  it.each(COMMAND_TYPES)('%s: moderator, viewer and presenting viewer', (type) => {
-    expect({
-      moderator: mayRun(type, { role: 'moderator', presenter: false }),
-      viewer: mayRun(type, { role: 'viewer', presenter: false }),
-      presenterViewer: mayRun(type, { role: 'viewer', presenter: true }),
-    }).toEqual(expected[type]);
-  });
+  // Every command × every kind of actor × no lock and each lock alone and all locks at once.
+  const lockSets: [string, Locks][] = [
+    ['no lock', NO_LOCKS],
+    ...LOCK_NAMES.map((l): [string, Locks] => [`${l} locked`, { ...NO_LOCKS, [l]: true }]),
+    ['every lock', Object.fromEntries(LOCK_NAMES.map((l) => [l, true])) as Locks],
+  ];
+  for (const row of expected) {
+    describe(JSON.stringify(row.command), () => {
+      it.each(lockSets)('%s', (_name, locks) => {
+        const got = Object.fromEntries(Object.entries(actors).map(([k, a]) => [k, decide(row.command, a, locks)]));
+        const want = Object.fromEntries(
+          Object.keys(actors).map((k) => [k, expectedDecision(row, k as keyof typeof actors, locks)]),
+        );
+        expect(got).toEqual(want);
+      });
+    });
+  }
 });
 
 describe('what a participant may publish to LiveKit', () => {
+  const viewer = { id: ME, role: 'viewer' as const, presenter: false };
+  const moderator = { id: ME, role: 'moderator' as const, presenter: false };
+
   it('lets a microphone participant publish camera and microphone', () => {
-    expect(publishableSources({ role: 'viewer', presenter: false, audioMode: 'microphone' })).toEqual([
-      'camera',
-      'microphone',
-    ]);
+    expect(publishableSources({ ...viewer, audioMode: 'microphone' }, NO_LOCKS)).toEqual(['camera', 'microphone']);
   });
 
   it('never lets a listen-only participant publish a microphone, whatever the role', () => {
-    for (const role of ['viewer', 'moderator'] as const) {
-      expect(publishableSources({ role, presenter: false, audioMode: 'listen-only' })).not.toContain('microphone');
+    for (const p of [viewer, moderator]) {
+      expect(publishableSources({ ...p, audioMode: 'listen-only' }, NO_LOCKS)).not.toContain('microphone');
     }
   });
 
   it('adds screen share for the presenter only', () => {
-    expect(publishableSources({ role: 'viewer', presenter: true, audioMode: 'listen-only' })).toEqual([
+    expect(publishableSources({ ...viewer, presenter: true, audioMode: 'listen-only' }, NO_LOCKS)).toEqual([
       'camera',
       'screen_share',
       'screen_share_audio',
     ]);
-    expect(publishableSources({ role: 'moderator', presenter: false, audioMode: 'microphone' })).not.toContain(
+    expect(publishableSources({ ...moderator, audioMode: 'microphone' }, NO_LOCKS)).not.toContain('screen_share');
+  });
+
+  it('applies camera and microphone locks to viewers, never to moderators', () => {
+    const locked = { ...NO_LOCKS, camera: true, microphone: true };
+    expect(publishableSources({ ...viewer, audioMode: 'microphone' }, locked)).toEqual([]);
+    expect(publishableSources({ ...viewer, presenter: true, audioMode: 'microphone' }, locked)).toEqual([
       'screen_share',
-    );
+      'screen_share_audio',
+    ]);
+    expect(publishableSources({ ...moderator, audioMode: 'microphone' }, locked)).toEqual(['camera', 'microphone']);
   });
 });

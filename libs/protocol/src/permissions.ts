@@ -1,27 +1,48 @@
 import type { AudioMode, Role } from './common';
-import type { CommandType } from './meeting';
+import type { LockName, Locks } from './controls';
+import type { Command, CommandType } from './meeting';
 
 /** Who is asking: what the permission table looks at. */
 export interface Actor {
+  id: string;
   role: Role;
   presenter: boolean;
 }
 
 export type Who = 'anyone' | 'moderator' | 'presenter';
 
+export interface Rule {
+  who: Who;
+  /** Who may aim the command at another participant (its `participantId` is not the actor's). */
+  others?: Who;
+  /** The lock that refuses it to viewers, if any (some depend on the payload). */
+  lock?: LockName | ((command: Command) => LockName | null);
+}
+
 /**
- * The one table of who may send which command. The gateway consults it before any handler runs;
- * handlers never check roles themselves. Lock settings join this table when they arrive.
+ * The one table of who may send which command. The command bus consults it before any handler
+ * runs; handlers never check roles themselves. LiveKit grants follow `publishableSources` below.
  */
-export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Who>> = {
-  'audio.set-mode': 'anyone',
-  'participant.leave': 'anyone',
-  'participant.set-role': 'moderator',
-  'meeting.end': 'moderator',
+export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
+  'audio.set-mode': {
+    who: 'anyone',
+    lock: (c) => (c.type === 'audio.set-mode' && c.mode === 'microphone' ? 'microphone' : null),
+  },
+  'participant.leave': { who: 'anyone' },
+  'participant.set-role': { who: 'moderator' },
+  'meeting.end': { who: 'moderator' },
+  'presenter.set': { who: 'moderator' },
+  'locks.update': { who: 'moderator' },
+  'participant.mute': { who: 'moderator' },
+  'meeting.mute-all': { who: 'moderator' },
+  'hand.raise': { who: 'anyone' },
+  'hand.lower': { who: 'anyone', others: 'moderator' },
+  'hands.lower-all': { who: 'moderator' },
 };
 
-export function mayRun(type: CommandType, actor: Actor): boolean {
-  const who = COMMAND_PERMISSIONS[type];
+export type Decision = 'allowed' | 'forbidden' | 'locked';
+
+function is(who: Who, actor: Actor): boolean {
   switch (who) {
     case 'anyone':
       return true;
@@ -32,16 +53,31 @@ export function mayRun(type: CommandType, actor: Actor): boolean {
   }
 }
 
+export function decide(command: Command, actor: Actor, locks: Locks): Decision {
+  const rule = COMMAND_PERMISSIONS[command.type];
+  if (!is(rule.who, actor)) return 'forbidden';
+  const target = 'participantId' in command ? command.participantId : undefined;
+  if (rule.others && target !== undefined && target !== actor.id && !is(rule.others, actor)) return 'forbidden';
+  if (actor.role !== 'moderator' && rule.lock) {
+    const lock = typeof rule.lock === 'function' ? rule.lock(command) : rule.lock;
+    if (lock && locks[lock]) return 'locked';
+  }
+  return 'allowed';
+}
+
 /** LiveKit track sources, named as livekit-server-sdk's TrackSource enum names them. */
 export type MediaSource = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
 
 /**
  * What a participant may publish to LiveKit. The server turns this into the LiveKit grant, so
- * the media server enforces the same rule as the socket commands.
+ * the media server enforces the same rule as the socket commands: a locked or listen-only
+ * microphone is refused by LiveKit itself.
  */
-export function publishableSources(p: Actor & { audioMode: AudioMode }): MediaSource[] {
-  const sources: MediaSource[] = ['camera'];
-  if (p.audioMode === 'microphone') sources.push('microphone');
+export function publishableSources(p: Actor & { audioMode: AudioMode }, locks: Locks): MediaSource[] {
+  const viewer = p.role !== 'moderator';
+  const sources: MediaSource[] = [];
+  if (!(viewer && locks.camera)) sources.push('camera');
+  if (p.audioMode === 'microphone' && !(viewer && locks.microphone)) sources.push('microphone');
   if (p.presenter) sources.push('screen_share', 'screen_share_audio');
   return sources;
 }

@@ -124,7 +124,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
     const { state } = await this.meetings.state(data.meetingId);
     const me = state.participants[data.participantId];
     if (!me?.present || state.endedAt) return { ok: false, code: 'forbidden', message: 'Not in the meeting' };
-    return { ok: true, result: await this.livekit.mintToken(data.meetingId, me) };
+    return { ok: true, result: await this.livekit.mintToken(data.meetingId, me, state) };
   }
 
   @SubscribeMessage(SOCKET.sessionRenew)

@@ -1,6 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
-import { publishableSources, type MediaSource, type MediaToken, type Participant } from '@estrade/protocol';
+import {
+  publishableSources,
+  type MediaSource,
+  type MediaToken,
+  type MeetingState,
+  type Participant,
+} from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
 import { logger } from '../logging/logger';
 import { MeetingsService } from '../meetings/meetings.service';
@@ -13,7 +19,11 @@ const SOURCE: Record<MediaSource, TrackSource> = {
 };
 
 /** One LiveKit room per meeting, named by the meeting id; identities are participant ids. */
-export function grantFor(meetingId: string, p: Pick<Participant, 'role' | 'audioMode'>) {
+export function grantFor(
+  meetingId: string,
+  p: Pick<Participant, 'id' | 'role' | 'audioMode'>,
+  state: Pick<MeetingState, 'presenterId' | 'locks'>,
+) {
   return {
     roomJoin: true,
     room: meetingId,
@@ -22,9 +32,10 @@ export function grantFor(meetingId: string, p: Pick<Participant, 'role' | 'audio
     // Chat and other data go through the Estrade server, never peer to peer.
     canPublishData: false,
     canUpdateOwnMetadata: false,
-    canPublishSources: publishableSources({ role: p.role, presenter: false, audioMode: p.audioMode }).map(
-      (s) => SOURCE[s],
-    ),
+    canPublishSources: publishableSources(
+      { id: p.id, role: p.role, presenter: state.presenterId === p.id, audioMode: p.audioMode },
+      state.locks,
+    ).map((s) => SOURCE[s]),
   };
 }
 
@@ -51,9 +62,22 @@ export class LivekitService implements OnModuleInit {
           case 'participant.role-changed':
           case 'participant.audio-mode-changed': {
             const p = state.participants[event.participantId];
-            if (p) await this.updatePermissions(meetingId, p);
+            if (p) await this.updatePermissions(meetingId, p, state);
             break;
           }
+          case 'presenter.changed':
+          case 'locks.changed':
+            // Grants depend on both: re-permission everyone connected to media.
+            for (const p of Object.values(state.participants)) {
+              if (p.present && p.inMedia) await this.updatePermissions(meetingId, p, state);
+            }
+            break;
+          case 'participant.muted':
+            await this.muteMicrophone(meetingId, event.participantId);
+            break;
+          case 'meeting.muted-all':
+            await Promise.all(event.participantIds.map((id) => this.muteMicrophone(meetingId, id)));
+            break;
           case 'participant.left':
             await this.ignoreMissing(this.rooms.removeParticipant(meetingId, event.participantId));
             break;
@@ -65,22 +89,23 @@ export class LivekitService implements OnModuleInit {
     });
   }
 
-  async mintToken(meetingId: string, p: Participant): Promise<MediaToken> {
+  async mintToken(meetingId: string, p: Participant, state: MeetingState): Promise<MediaToken> {
     const at = new AccessToken(this.runtime.livekit.apiKey, this.runtime.livekit.apiSecret, {
       identity: p.id,
       name: p.name,
       ttl: '10m',
       metadata: JSON.stringify({ role: p.role }),
     });
-    at.addGrant(grantFor(meetingId, p));
+    at.addGrant(grantFor(meetingId, p, state));
     return { url: this.runtime.livekit.publicUrl, token: await at.toJwt() };
   }
 
-  async updatePermissions(meetingId: string, p: Participant): Promise<void> {
+  async updatePermissions(meetingId: string, p: Participant, state: MeetingState): Promise<void> {
     // LiveKit replaces permissions as a whole, so the full set is sent every time.
     const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
       meetingId,
       p,
+      state,
     );
     await this.ignoreMissing(
       this.rooms.updateParticipant(meetingId, p.id, {
@@ -93,6 +118,21 @@ export class LivekitService implements OnModuleInit {
         },
       }),
     );
+  }
+
+  /** Mutes the participant's published microphone in LiveKit; they may unmute unless locked. */
+  private async muteMicrophone(meetingId: string, participantId: string): Promise<void> {
+    let info;
+    try {
+      info = await this.rooms.getParticipant(meetingId, participantId);
+    } catch {
+      return; // not connected to media: nothing to mute
+    }
+    for (const track of info.tracks) {
+      if (track.source === TrackSource.MICROPHONE && !track.muted) {
+        await this.ignoreMissing(this.rooms.mutePublishedTrack(meetingId, participantId, track.sid, true));
+      }
+    }
   }
 
   listParticipants(meetingId: string) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   Command,
-  mayRun,
+  decide,
   type CommandOf,
   type CommandReply,
   type CommandType,
@@ -63,9 +63,13 @@ export class CommandBus {
         const actor = state.participants[participantId];
         if (!actor || !actor.present) throw new CommandError('unauthenticated', 'You are not in this meeting');
         if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
-        if (!mayRun(command.type, { role: actor.role, presenter: false })) {
-          throw new CommandError('forbidden', `Your role may not ${command.type}`);
-        }
+        const decision = decide(
+          command,
+          { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
+          state.locks,
+        );
+        if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
+        if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);
         const out = await handler({ meetingId, actor, state }, command);
         return { items: out.events.map((event) => ({ actor: participantId, event })), result: out.result };
       });

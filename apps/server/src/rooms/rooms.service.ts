@@ -52,9 +52,18 @@ export class RoomsService implements OnModuleInit {
     const { room, role } = await this.open(code);
     const meetingId = await this.meetings.ensureRunning(room, now);
     const participantId = randomUUID();
-    await this.meetings.append(
+    await this.meetings.decide(
       meetingId,
-      [{ actor: participantId, event: { type: 'participant.joined', participantId, name, role, audioMode } }],
+      (state) => ({
+        items: [
+          { actor: participantId, event: { type: 'participant.joined', participantId, name, role, audioMode } },
+          // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
+          ...(role === 'moderator' && !state.presenterId
+            ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
+            : []),
+        ],
+        result: undefined,
+      }),
       now,
     );
     return { meetingId, participantId, ...this.sessions.issue(participantId, meetingId, now.getTime()) };
