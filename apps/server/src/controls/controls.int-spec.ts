@@ -1,0 +1,193 @@
+import { dispose } from '@livekit/rtc-node';
+import { TrackSource } from 'livekit-server-sdk';
+import { Classroom, type TestClient } from '../testing/classroom-kit';
+import { mediaBot, until } from '../testing/media-bot';
+import { TestServer } from '../testing/test-server';
+
+describe("the teacher's controls, enforced by the server and by LiveKit", () => {
+  const server = new TestServer();
+  const classroom = new Classroom(server);
+  const bots: { close(): Promise<void> }[] = [];
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    for (const b of bots) await b.close().catch(() => undefined);
+    await dispose();
+    classroom.closeAll();
+    await server.dispose();
+  });
+
+  async function botFor(client: TestClient, publish = true) {
+    const bot = await mediaBot(client);
+    bots.push(bot);
+    if (publish) await bot.publishMicrophone();
+    return bot;
+  }
+  const lkParticipant = async (c: TestClient) =>
+    (await server.livekit().listParticipants(c.meetingId)).find((p) => p.identity === c.id);
+  const micOf = async (c: TestClient) =>
+    (await lkParticipant(c))?.tracks.find((t) => t.source === TrackSource.MICROPHONE);
+
+  it('makes the first moderator presenter, and a moderator can hand the role to a student (screen share follows in LiveKit)', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    expect(student.snapshots[0].state.presenterId).toBe(teacher.id);
+    await botFor(teacher, false);
+    await botFor(student, false);
+    expect(await teacher.send({ type: 'presenter.set', participantId: student.id })).toEqual({ ok: true });
+    const changed = await student.waitForEvent((e) => e.event.type === 'presenter.changed');
+    expect(changed).toMatchObject({ actor: teacher.id, event: { participantId: student.id } });
+    const studentInLk = await until(
+      () => lkParticipant(student),
+      (p) => !!p?.permission?.canPublishSources.includes(TrackSource.SCREEN_SHARE),
+    );
+    expect(studentInLk?.permission?.canPublishSources).toContain(TrackSource.SCREEN_SHARE);
+    const teacherInLk = await until(
+      () => lkParticipant(teacher),
+      (p) => !!p && !p.permission?.canPublishSources.includes(TrackSource.SCREEN_SHARE),
+    );
+    expect(teacherInLk?.permission?.canPublishSources).not.toContain(TrackSource.SCREEN_SHARE);
+  });
+
+  it('mutes one participant in LiveKit', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    await botFor(student);
+    await until(
+      () => micOf(student),
+      (t) => !!t,
+    );
+    expect(await teacher.send({ type: 'participant.mute', participantId: student.id })).toEqual({ ok: true });
+    expect(
+      (
+        await until(
+          () => micOf(student),
+          (t) => !!t?.muted,
+        )
+      )?.muted,
+    ).toBe(true);
+    expect((await server.log(teacher.meetingId)).at(-1)).toMatchObject({
+      type: 'participant.muted',
+      actor: teacher.id,
+    });
+  });
+
+  it('mutes everyone but the presenter (and the teacher who asks)', async () => {
+    const room = await classroom.createRoom();
+    const teacher = await classroom.join(room.moderatorCode, 'Mme Noir');
+    const presenter = await classroom.join(room.viewerCode, 'Paul');
+    const other = await classroom.join(room.viewerCode, 'Rose');
+    await teacher.send({ type: 'presenter.set', participantId: presenter.id });
+    for (const c of [teacher, presenter, other]) await botFor(c);
+    for (const c of [teacher, presenter, other])
+      await until(
+        () => micOf(c),
+        (t) => !!t,
+      );
+    expect(await teacher.send({ type: 'meeting.mute-all', exceptPresenter: true })).toEqual({ ok: true });
+    expect(
+      (
+        await until(
+          () => micOf(other),
+          (t) => !!t?.muted,
+        )
+      )?.muted,
+    ).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await micOf(presenter))?.muted).toBe(false);
+    expect((await micOf(teacher))?.muted).toBe(false);
+  });
+
+  it("locks viewers' microphones: LiveKit revokes and refuses them, the socket refuses switching to the microphone", async () => {
+    const room = await classroom.createRoom();
+    const teacher = await classroom.join(room.moderatorCode, 'M. Vert');
+    const speaking = await classroom.join(room.viewerCode, 'Ali', 'microphone');
+    const listening = await classroom.join(room.viewerCode, 'Emma', 'listen-only');
+    await botFor(speaking);
+    await until(
+      () => micOf(speaking),
+      (t) => !!t,
+    );
+
+    expect(await teacher.send({ type: 'locks.update', locks: { microphone: true } })).toEqual({ ok: true });
+    expect((await listening.waitForEvent((e) => e.event.type === 'locks.changed')).event).toMatchObject({
+      locks: { microphone: true, camera: false },
+    });
+    // The speaking student's microphone is no longer allowed, and LiveKit drops it.
+    const revoked = await until(
+      () => lkParticipant(speaking),
+      (p) =>
+        !!p &&
+        !p.permission?.canPublishSources.includes(TrackSource.MICROPHONE) &&
+        !p.tracks.some((t) => t.source === TrackSource.MICROPHONE),
+    );
+    expect(revoked?.tracks.filter((t) => t.source === TrackSource.MICROPHONE)).toHaveLength(0);
+
+    // The listening student cannot switch to the microphone...
+    const before = await server.log(teacher.meetingId);
+    expect(await listening.send({ type: 'audio.set-mode', mode: 'microphone' })).toMatchObject({
+      ok: false,
+      code: 'locked',
+    });
+    expect(await server.log(teacher.meetingId)).toEqual(before);
+    // ...and asking LiveKit directly, with a fresh token, is refused by LiveKit.
+    const bot = await botFor(speaking, false);
+    await expect(bot.publishMicrophone()).rejects.toThrow();
+
+    // The teacher is not locked.
+    expect(await teacher.send({ type: 'audio.set-mode', mode: 'listen-only' })).toEqual({ ok: true });
+    expect(await teacher.send({ type: 'audio.set-mode', mode: 'microphone' })).toEqual({ ok: true });
+
+    // A viewer cannot unlock.
+    expect(await speaking.send({ type: 'locks.update', locks: { microphone: false } })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+  });
+
+  it('queues raised hands first raised first; a moderator lowers one or all, a student only their own', async () => {
+    const room = await classroom.createRoom();
+    const teacher = await classroom.join(room.moderatorCode, 'Mme Rose');
+    const [s1, s2, s3] = [
+      await classroom.join(room.viewerCode, 'Un'),
+      await classroom.join(room.viewerCode, 'Deux'),
+      await classroom.join(room.viewerCode, 'Trois'),
+    ];
+    for (const s of [s2, s3, s1]) expect(await s.send({ type: 'hand.raise' })).toEqual({ ok: true });
+    await teacher.waitForEvent((e) => e.event.type === 'hand.raised' && e.event.participantId === s1.id);
+    const hands = async () => (await server.log(teacher.meetingId)).filter((e) => e.type.startsWith('hand.'));
+    expect((await hands()).map((e) => e.actor)).toEqual([s2.id, s3.id, s1.id]);
+
+    expect(await s1.send({ type: 'hand.lower', participantId: s2.id })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await teacher.send({ type: 'hand.lower', participantId: s2.id })).toEqual({ ok: true });
+    expect(await s3.send({ type: 'hand.lower' })).toEqual({ ok: true });
+    expect(await teacher.send({ type: 'hands.lower-all' })).toEqual({ ok: true });
+    const fresh = await classroom.join(room.viewerCode, 'Quatre');
+    expect(fresh.snapshots[0].state.hands).toEqual([]);
+    expect(await s1.send({ type: 'hands.lower-all' })).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+
+  it.each([
+    ['make themself presenter', (s: TestClient) => ({ type: 'presenter.set', participantId: s.id })],
+    ['mute the teacher', (_s: TestClient, t: TestClient) => ({ type: 'participant.mute', participantId: t.id })],
+    ['mute everyone', () => ({ type: 'meeting.mute-all', exceptPresenter: false })],
+    ['lock the cameras', () => ({ type: 'locks.update', locks: { camera: true } })],
+  ])('refuses a viewer who tries to %s, and changes nothing', async (_why, build) => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const before = await server.log(teacher.meetingId);
+    expect(await student.send(build(student, teacher))).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await server.log(teacher.meetingId)).toEqual(before);
+  });
+
+  it.each([
+    [
+      'an unknown participant',
+      { type: 'presenter.set', participantId: '00000000-0000-4000-8000-000000000000' },
+      'not_found',
+    ],
+    ['an unknown lock', { type: 'locks.update', locks: { everything: true } }, 'malformed'],
+    ['a lock that is not a boolean', { type: 'locks.update', locks: { camera: 'yes' } }, 'malformed'],
+  ])('refuses %s from a moderator', async (_why, payload, code) => {
+    const { teacher } = await classroom.withTeacherAndStudent();
+    const before = await server.log(teacher.meetingId);
+    expect(await teacher.send(payload)).toMatchObject({ ok: false, code });
+    expect(await server.log(teacher.meetingId)).toEqual(before);
+  });
+});
