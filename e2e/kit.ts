@@ -1,14 +1,22 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { E2E_DATA_DIR, E2E_LIVEKIT_PORT } from './playwright.config';
 
+const contexts: BrowserContext[] = [];
+
 /** A person in the classroom: their own browser context (own camera, own session). */
 export async function person(browser: Browser): Promise<Page> {
   const ctx = await browser.newContext();
+  contexts.push(ctx);
   return ctx.newPage();
 }
+
+// Everyone leaves after each test, so no camera keeps the CPU busy during the next one.
+test.afterEach(async () => {
+  for (const ctx of contexts.splice(0)) await ctx.close();
+});
 
 export async function createRoom(page: Page, name: string) {
   await page.goto('/');

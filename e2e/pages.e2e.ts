@@ -50,7 +50,7 @@ test('the teacher promotes a student, a student leaves, and ending the meeting s
 
   // Promotion shows everywhere, and the new moderator gets the moderator's button.
   await expect(zoe.getByTestId('end-meeting')).toHaveCount(0);
-  await teacher.locator('li', { hasText: 'Zoé' }).getByRole('button').click();
+  await teacher.locator('li', { hasText: 'Zoé' }).getByTestId('set-role').click();
   await expect(yanis.locator('li', { hasText: 'Zoé' })).toHaveAttribute('data-role', 'moderator');
   await expect(zoe.getByTestId('end-meeting')).toBeVisible();
 

@@ -30,7 +30,8 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
     );
     for (const g of grants) expect(g).toMatchObject({ roomJoin: true, room: teacher.meetingId });
     expect(grants.map((g) => g.canPublishSources)).toEqual([
-      ['camera', 'microphone'],
+      // The teacher, first moderator in, is the presenter and may share a screen.
+      ['camera', 'microphone', 'screen_share', 'screen_share_audio'],
       ['camera', 'microphone'],
       ['camera'],
     ]);
