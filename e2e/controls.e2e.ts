@@ -63,3 +63,23 @@ test('a teacher runs the class: hands in order, mute all but the presenter, a mi
       ?.tracks.filter((t) => t.source === TrackSource.MICROPHONE && !t.muted),
   ).toHaveLength(0);
 });
+
+test('a banned student is sent out and cannot come back from the same browser, even under another name', async ({
+  browser,
+}) => {
+  const teacher = await person(browser);
+  const student = await person(browser);
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Techno');
+  await join(teacher, moderatorLink, 'M. Petit', 'microphone');
+  await join(student, viewerLink, 'Troll', 'listen-only');
+  teacher.once('dialog', (d) => void d.accept());
+  await teacher.locator('li', { hasText: 'Troll' }).getByTestId('ban').click();
+  await expect(student.getByTestId('bye')).toHaveAttribute('data-reason', 'removed');
+  await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(1);
+
+  await student.goto(viewerLink);
+  await student.getByTestId('name-input').fill('Gentle Student');
+  await student.getByTestId('join').click();
+  await expect(student.getByRole('alert')).toContainText('removed you');
+  await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(1);
+});

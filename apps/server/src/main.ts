@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { ConfigError, parseConfig, type Runtime } from './config/config';
@@ -90,6 +91,7 @@ async function main() {
   });
   // LiveKit signs the raw body of its webhooks, sent as application/webhook+json.
   app.use('/api/livekit/webhook', express.text({ type: () => true, limit: '256kb' }));
+  app.use(cookieParser());
   app.useGlobalFilters(new ApiErrorFilter());
   serveWebApp(app.getHttpAdapter().getInstance(), config.webRoot);
   await app.listen(config.port, config.host);

@@ -49,6 +49,7 @@ export const ErrorCode = z.enum([
   'not_found',
   'meeting_ended',
   'room_closed',
+  'banned',
   'invalid_code',
   'unauthenticated',
   'protocol_mismatch',

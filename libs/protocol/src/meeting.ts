@@ -10,6 +10,8 @@ import {
   ParticipantMediaChanged,
   ParticipantRoleChanged,
   ParticipantSetRole,
+  ParticipantRemove,
+  ParticipantBanned,
 } from './participants';
 import {
   HandLower,
@@ -45,6 +47,7 @@ export const Command = z.discriminatedUnion('type', [
   HandRaise,
   HandLower,
   HandsLowerAll,
+  ParticipantRemove,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -65,6 +68,7 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   MeetingMutedAll,
   HandRaised,
   HandLowered,
+  ParticipantBanned,
 ]);
 export type MeetingEvent = z.infer<typeof MeetingEvent>;
 
@@ -88,6 +92,8 @@ export const MeetingState = z.object({
   locks: Locks,
   /** Raised hands, first raised first. */
   hands: z.array(ParticipantId),
+  /** Banned participants and the device hashes they joined from: neither may come back. */
+  banned: z.object({ participants: z.array(ParticipantId), devices: z.array(z.string()) }),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -109,6 +115,7 @@ export function emptyMeeting(meetingId: string, roomName: string, startedAt: str
     presenterId: null,
     locks: NO_LOCKS,
     hands: [],
+    banned: { participants: [], devices: [] },
   };
 }
 
@@ -139,6 +146,7 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
             leftReason: null,
             inMedia: previous?.inMedia ?? false,
             joinedAt: previous?.joinedAt ?? logged.at,
+            ...(e.device ? { device: e.device } : {}),
           },
         },
       };
@@ -173,6 +181,14 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
       return { ...state, locks: e.locks };
     case 'hand.raised':
       return state.hands.includes(e.participantId) ? state : { ...state, hands: [...state.hands, e.participantId] };
+    case 'participant.banned':
+      return {
+        ...state,
+        banned: {
+          participants: [...state.banned.participants, e.participantId],
+          devices: e.device ? [...state.banned.devices, e.device] : state.banned.devices,
+        },
+      };
     case 'hand.lowered':
       return { ...state, hands: state.hands.filter((id) => id !== e.participantId) };
     case 'participant.muted':

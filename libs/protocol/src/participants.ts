@@ -8,6 +8,9 @@ export const ParticipantSetRole = z
   .object({ type: z.literal('participant.set-role'), participantId: ParticipantId, role: Role })
   .strict();
 export const ParticipantLeave = z.object({ type: z.literal('participant.leave') }).strict();
+export const ParticipantRemove = z
+  .object({ type: z.literal('participant.remove'), participantId: ParticipantId, ban: z.boolean().default(false) })
+  .strict();
 
 // Events
 
@@ -17,11 +20,13 @@ export const ParticipantJoined = z.object({
   name: DisplayName,
   role: Role,
   audioMode: AudioMode,
+  /** Hash of the browser's device cookie: what a ban holds on, beyond this one identity. */
+  device: z.string().max(128).optional(),
 });
 export const ParticipantLeft = z.object({
   type: z.literal('participant.left'),
   participantId: ParticipantId,
-  reason: z.enum(['left', 'disconnected', 'meeting_ended']),
+  reason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']),
 });
 export const ParticipantAudioModeChanged = z.object({
   type: z.literal('participant.audio-mode-changed'),
@@ -32,6 +37,11 @@ export const ParticipantRoleChanged = z.object({
   type: z.literal('participant.role-changed'),
   participantId: ParticipantId,
   role: Role,
+});
+export const ParticipantBanned = z.object({
+  type: z.literal('participant.banned'),
+  participantId: ParticipantId,
+  device: z.string().max(128).nullable(),
 });
 /** From LiveKit webhooks: whether the participant's media session is up. */
 export const ParticipantMediaChanged = z.object({
@@ -49,7 +59,8 @@ export const Participant = z.object({
   present: z.boolean(),
   inMedia: z.boolean(),
   /** Why they are no longer present; null while present. */
-  leftReason: z.enum(['left', 'disconnected', 'meeting_ended']).nullable(),
+  leftReason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']).nullable(),
+  device: z.string().optional(),
   joinedAt: z.string(),
 });
 export type Participant = z.infer<typeof Participant>;

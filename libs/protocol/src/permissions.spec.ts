@@ -22,6 +22,7 @@ const expected: Row[] = [
   { command: { type: 'audio.set-mode', mode: 'microphone' }, allowed: ALL, lockedBy: 'microphone' },
   { command: { type: 'audio.set-mode', mode: 'listen-only' }, allowed: ALL, lockedBy: null },
   { command: { type: 'participant.leave' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'participant.remove', participantId: OTHER, ban: true }, allowed: MOD, lockedBy: null },
   { command: { type: 'participant.set-role', participantId: OTHER, role: 'moderator' }, allowed: MOD, lockedBy: null },
   { command: { type: 'participant.set-role', participantId: ME, role: 'moderator' }, allowed: MOD, lockedBy: null },
   { command: { type: 'meeting.end', closeRoom: false }, allowed: MOD, lockedBy: null },

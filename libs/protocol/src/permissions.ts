@@ -29,6 +29,7 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
     lock: (c) => (c.type === 'audio.set-mode' && c.mode === 'microphone' ? 'microphone' : null),
   },
   'participant.leave': { who: 'anyone' },
+  'participant.remove': { who: 'moderator' },
   'participant.set-role': { who: 'moderator' },
   'meeting.end': { who: 'moderator' },
   'presenter.set': { who: 'moderator' },

@@ -58,7 +58,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
       // Clients close on these events themselves; the server closes what remains a moment
       // later, after the command's reply and the event itself have gone out.
       for (const { event } of events) {
-        if (event.type === 'participant.left' && event.reason === 'left') {
+        if (event.type === 'participant.left' && (event.reason === 'left' || event.reason === 'removed')) {
           const sockets = this.socketsOf(meetingId, event.participantId);
           setTimeout(() => sockets.forEach((s) => s.disconnect(true)), CLOSE_DELAY_MS);
         }
@@ -83,7 +83,12 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
       const me = state.participants[participantId];
       if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
       if (!me) throw new CommandError('unauthenticated', 'You are not in this meeting');
-      if (!me.present && me.leftReason === 'left') throw new CommandError('unauthenticated', 'You left this meeting');
+      if (state.banned.participants.includes(participantId)) {
+        throw new CommandError('banned', 'A moderator has removed you from this meeting');
+      }
+      if (!me.present && (me.leftReason === 'left' || me.leftReason === 'removed')) {
+        throw new CommandError('unauthenticated', 'You are no longer in this meeting: join again from the link');
+      }
       (socket.data as SocketData) = { meetingId, participantId };
       await this.presence.connected(meetingId, participantId);
       await this.meetings.exclusive(meetingId, async (m) => {

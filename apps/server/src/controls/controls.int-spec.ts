@@ -1,6 +1,6 @@
 import { dispose } from '@livekit/rtc-node';
 import { TrackSource } from 'livekit-server-sdk';
-import { Classroom, type TestClient } from '../testing/classroom-kit';
+import { Classroom, TestClient } from '../testing/classroom-kit';
 import { mediaBot, until } from '../testing/media-bot';
 import { TestServer } from '../testing/test-server';
 
@@ -188,6 +188,110 @@ describe("the teacher's controls, enforced by the server and by LiveKit", () => 
     const { teacher } = await classroom.withTeacherAndStudent();
     const before = await server.log(teacher.meetingId);
     expect(await teacher.send(payload)).toMatchObject({ ok: false, code });
+    expect(await server.log(teacher.meetingId)).toEqual(before);
+  });
+});
+
+describe('removing and banning a participant', () => {
+  const server = new TestServer();
+  const classroom = new Classroom(server);
+  const bots: { close(): Promise<void> }[] = [];
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    for (const b of bots) await b.close().catch(() => undefined);
+    await dispose();
+    classroom.closeAll();
+    await server.dispose();
+  });
+  const inLivekit = async (c: TestClient) =>
+    (await server.livekit().listParticipants(c.meetingId)).some((p) => p.identity === c.id);
+
+  it('removes a participant from the meeting and from LiveKit; without a ban they may come back by the link', async () => {
+    const { room, teacher, student } = await classroom.withTeacherAndStudent();
+    bots.push(await mediaBot(student));
+    expect(
+      await until(
+        () => inLivekit(student),
+        (v) => v,
+      ),
+    ).toBe(true);
+    expect(await teacher.send({ type: 'participant.remove', participantId: student.id, ban: false })).toEqual({
+      ok: true,
+    });
+    const left = await student.waitForEvent((e) => e.event.type === 'participant.left');
+    expect(left).toMatchObject({ actor: teacher.id, event: { participantId: student.id, reason: 'removed' } });
+    expect(
+      await until(
+        () => inLivekit(student),
+        (v) => !v,
+      ),
+    ).toBe(false);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(student.socket.connected).toBe(false);
+    // Their old session is over...
+    const again = await new TestClient(server, student.session, 'again').connect();
+    expect(again.fatal?.code).toBe('unauthenticated');
+    // ...but the link still works for them.
+    const back = await classroom.join(room.viewerCode, 'Léo', 'microphone', student);
+    expect(back.snapshots[0].state.participants[back.id].present).toBe(true);
+  });
+
+  it('bans: every connection ends, and neither the old session nor a new name from the same browser gets back in', async () => {
+    const { room, teacher, student } = await classroom.withTeacherAndStudent();
+    const secondTab = await new TestClient(server, student.session, 'second tab').connect();
+    bots.push(await mediaBot(student));
+    expect(
+      await until(
+        () => inLivekit(student),
+        (v) => v,
+      ),
+    ).toBe(true);
+    expect(await teacher.send({ type: 'participant.remove', participantId: student.id, ban: true })).toEqual({
+      ok: true,
+    });
+    expect(
+      await until(
+        () => inLivekit(student),
+        (v) => !v,
+      ),
+    ).toBe(false);
+    await new Promise((r) => setTimeout(r, 700));
+    expect([student.socket.connected, secondTab.socket.connected]).toEqual([false, false]);
+    expect((await server.log(teacher.meetingId)).slice(-2).map((e) => e.type)).toEqual([
+      'participant.left',
+      'participant.banned',
+    ]);
+
+    const again = await new TestClient(server, student.session, 'again').connect();
+    expect(again.fatal?.code).toBe('banned');
+    const before = await server.log(teacher.meetingId);
+    const res = await server.http(
+      'POST',
+      `/api/join/${room.viewerCode}`,
+      { name: 'Someone Else', audioMode: 'microphone' },
+      { cookie: student.deviceCookie },
+    );
+    expect(res.status).toBe(403);
+    expect(res.json.code).toBe('banned');
+    expect(await server.log(teacher.meetingId)).toEqual(before);
+    // Another pupil's browser is not affected.
+    await classroom.join(room.viewerCode, 'Another pupil');
+  });
+
+  it('refuses a viewer removing anyone, and a moderator removing themself', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const before = await server.log(teacher.meetingId);
+    expect(await student.send({ type: 'participant.remove', participantId: teacher.id, ban: true })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(await teacher.send({ type: 'participant.remove', participantId: teacher.id, ban: false })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(
+      await teacher.send({ type: 'participant.remove', participantId: '00000000-0000-4000-8000-000000000000' }),
+    ).toMatchObject({ ok: false, code: 'not_found' });
     expect(await server.log(teacher.meetingId)).toEqual(before);
   });
 });

@@ -26,6 +26,22 @@ export class ParticipantsCommands implements OnModuleInit {
       };
     });
 
+    this.bus.register('participant.remove', ({ state, actor }, cmd) => {
+      const target = state.participants[cmd.participantId];
+      if (!target) throw new CommandError('not_found', 'No such participant in this meeting');
+      if (target.id === actor.id) throw new CommandError('forbidden', 'Leave the meeting instead of removing yourself');
+      return {
+        events: [
+          ...(target.present
+            ? [{ type: 'participant.left' as const, participantId: target.id, reason: 'removed' as const }]
+            : []),
+          ...(cmd.ban && !state.banned.participants.includes(target.id)
+            ? [{ type: 'participant.banned' as const, participantId: target.id, device: target.device ?? null }]
+            : []),
+        ],
+      };
+    });
+
     this.bus.register('participant.leave', ({ actor }) => ({
       events: [{ type: 'participant.left', participantId: actor.id, reason: 'left' }],
     }));

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { hashAccessCode, newAccessCode } from './access-code';
 import {
   CreateRoomRequest,
   JoinRequest,
@@ -25,8 +27,29 @@ export class RoomsController {
 
   @Post('join/:code')
   @HttpCode(200)
-  join(@Param('code') code: string, @Body() body: unknown): Promise<JoinResponse> {
+  join(
+    @Param('code') code: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JoinResponse> {
     const { name, audioMode } = parseBody(JoinRequest, body);
-    return this.rooms.join(code, name, audioMode);
+    return this.rooms.join(code, name, audioMode, deviceOf(req, res));
   }
+}
+
+const DEVICE_COOKIE = 'estrade_device';
+
+/**
+ * The browser's device id: a random cookie, set on first join and kept a year. Only its hash is
+ * logged; a ban holds on it, so a banned student cannot come back under a new name from the same
+ * browser.
+ */
+function deviceOf(req: Request, res: Response): string {
+  let device = (req.cookies as Record<string, string> | undefined)?.[DEVICE_COOKIE];
+  if (!device || !/^[A-Za-z0-9_-]{22}$/.test(device)) {
+    device = newAccessCode();
+    res.cookie(DEVICE_COOKIE, device, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+  }
+  return hashAccessCode(device);
 }

@@ -48,22 +48,36 @@ export class RoomsService implements OnModuleInit {
     return { roomName: room.name, role };
   }
 
-  async join(code: string, name: string, audioMode: AudioMode, now = new Date()): Promise<JoinResponse> {
+  async join(
+    code: string,
+    name: string,
+    audioMode: AudioMode,
+    device: string,
+    now = new Date(),
+  ): Promise<JoinResponse> {
     const { room, role } = await this.open(code);
     const meetingId = await this.meetings.ensureRunning(room, now);
     const participantId = randomUUID();
     await this.meetings.decide(
       meetingId,
-      (state) => ({
-        items: [
-          { actor: participantId, event: { type: 'participant.joined', participantId, name, role, audioMode } },
-          // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
-          ...(role === 'moderator' && !state.presenterId
-            ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
-            : []),
-        ],
-        result: undefined,
-      }),
+      (state) => {
+        if (state.banned.devices.includes(device)) {
+          throw new CommandError('banned', 'A moderator has removed you from this meeting');
+        }
+        return {
+          items: [
+            {
+              actor: participantId,
+              event: { type: 'participant.joined', participantId, name, role, audioMode, device },
+            },
+            // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
+            ...(role === 'moderator' && !state.presenterId
+              ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
+              : []),
+          ],
+          result: undefined,
+        };
+      },
       now,
     );
     return { meetingId, participantId, ...this.sessions.issue(participantId, meetingId, now.getTime()) };

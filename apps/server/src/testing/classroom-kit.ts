@@ -22,6 +22,8 @@ export class TestClient {
     readonly server: TestServer,
     readonly session: JoinResponse,
     readonly name: string,
+    /** The browser's device cookie (`name=value`), as set by the server at join. */
+    readonly deviceCookie = '',
   ) {}
 
   get id() {
@@ -98,10 +100,19 @@ export class Classroom {
     return res.json as { roomId: string; moderatorCode: string; viewerCode: string; name: string };
   }
 
-  async join(code: string, name: string, audioMode: AudioMode = 'microphone'): Promise<TestClient> {
-    const res = await this.server.http('POST', `/api/join/${code}`, { name, audioMode });
+  /** Joins by link; `fromDevice` joins from the same browser as that earlier participant. */
+  async join(
+    code: string,
+    name: string,
+    audioMode: AudioMode = 'microphone',
+    fromDevice?: TestClient,
+  ): Promise<TestClient> {
+    const headers: Record<string, string> = fromDevice?.deviceCookie ? { cookie: fromDevice.deviceCookie } : {};
+    const res = await this.server.http('POST', `/api/join/${code}`, { name, audioMode }, headers);
     if (res.status !== 200) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.json)}`);
-    const client = new TestClient(this.server, res.json, name);
+    const cookie =
+      res.setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('estrade_device=')) ?? headers.cookie;
+    const client = new TestClient(this.server, res.json, name, cookie);
     this.clients.push(client);
     return client.connect();
   }

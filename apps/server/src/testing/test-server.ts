@@ -96,13 +96,18 @@ export class TestServer {
     return new RoomServiceClient(`http://127.0.0.1:${this.livekitPort}`, s.livekitApiKey, s.livekitApiSecret);
   }
 
-  async http(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async http(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any; setCookie: string[] }> {
     const res = await fetch(`${this.url}${route}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: res.status, json: await res.json().catch(() => null) };
+    return { status: res.status, json: await res.json().catch(() => null), setCookie: res.headers.getSetCookie() };
   }
 
   /** The meeting's event log as stored in PostgreSQL. */

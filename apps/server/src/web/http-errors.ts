@@ -31,6 +31,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   room_closed: HttpStatus.GONE,
   meeting_ended: HttpStatus.GONE,
   forbidden: HttpStatus.FORBIDDEN,
+  banned: HttpStatus.FORBIDDEN,
   unauthenticated: HttpStatus.UNAUTHORIZED,
 };
 

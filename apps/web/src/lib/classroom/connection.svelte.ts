@@ -89,7 +89,7 @@ export class ClassroomConnection {
   /** The meeting ended, or we left it: this connection has nothing more to do. */
   private over(): boolean {
     const me = this.state?.participants[this.you];
-    return !!this.state?.endedAt || me?.leftReason === 'left';
+    return !!this.state?.endedAt || me?.leftReason === 'left' || me?.leftReason === 'removed';
   }
 
   onEvent(listener: (e: LoggedEvent) => void): () => void {
