@@ -83,3 +83,48 @@ test('a banned student is sent out and cannot come back from the same browser, e
   await expect(student.getByRole('alert')).toContainText('removed you');
   await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(1);
 });
+
+test('the teacher makes a student presenter; her shared screen shows for everyone and stops when the role moves', async ({
+  browser,
+}) => {
+  const teacher = await person(browser);
+  const sarah = await person(browser);
+  const tom = await person(browser);
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Exposés');
+  await join(teacher, moderatorLink, 'Mme Simon', 'microphone');
+  await join(sarah, viewerLink, 'Sarah', 'listen-only');
+  await join(tom, viewerLink, 'Tom', 'listen-only');
+  const listed = await listedParticipants(teacher);
+  const id = (name: string) => listed.find((p) => p.text.includes(name))!.id;
+
+  await expect(sarah.getByTestId('toggle-screen-share')).toHaveCount(0);
+  await teacher
+    .locator(`li[data-participant-id="${id('Sarah')}"]`)
+    .getByTestId('make-presenter')
+    .click();
+  await sarah.getByTestId('toggle-screen-share').click();
+
+  for (const page of [teacher, tom]) {
+    const video = page.getByTestId('screen-share').locator('video');
+    await expect(page.getByTestId('screen-share')).toHaveAttribute('data-participant-id', id('Sarah'));
+    const frames = () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+    const start = await frames();
+    await expect.poll(frames, { timeout: 20_000 }).toBeGreaterThan(start + 3);
+  }
+
+  // The teacher takes the presenter role back: the share ends everywhere, and in LiveKit.
+  await teacher
+    .locator(`li[data-participant-id="${id('Mme Simon')}"]`)
+    .getByTestId('make-presenter')
+    .click();
+  await expect(tom.getByTestId('screen-share')).toHaveCount(0, { timeout: 15_000 });
+  await expect(sarah.getByTestId('toggle-screen-share')).toHaveCount(0);
+  await expect
+    .poll(
+      async () =>
+        (await livekitApi().listParticipants(meetingIdOf(teacher)))
+          .flatMap((p) => p.tracks)
+          .filter((t) => t.source === TrackSource.SCREEN_SHARE).length,
+    )
+    .toBe(0);
+});

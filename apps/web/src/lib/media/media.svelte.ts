@@ -86,6 +86,31 @@ export class Media {
     }));
   }
 
+  /** The screen being shared, if any: at most one, the presenter's. */
+  get screenShare(): { participantId: string; name: string; publication: TrackPublication } | null {
+    void this.version;
+    const all: LkParticipant[] = [this.room.localParticipant, ...this.room.remoteParticipants.values()];
+    for (const p of all) {
+      const publication = p.getTrackPublication(Track.Source.ScreenShare);
+      if (publication?.track) return { participantId: p.identity, name: p.name || p.identity, publication };
+    }
+    return null;
+  }
+
+  get screenShareOn(): boolean {
+    void this.version;
+    return this.room.localParticipant.isScreenShareEnabled;
+  }
+
+  /** Shares a screen, window or tab, with its audio when the browser offers it. */
+  async setScreenShare(on: boolean) {
+    // Becoming presenter re-permissions us in LiveKit a moment after the event arrives.
+    if (on) await this.waitForPermission(3);
+    return this.room.localParticipant
+      .setScreenShareEnabled(on, { audio: true, selfBrowserSurface: 'exclude' })
+      .finally(() => this.version++);
+  }
+
   /** Identities of participants speaking right now. */
   get speaking(): Set<string> {
     void this.version;
@@ -121,15 +146,19 @@ export class Media {
       this.version++;
       return;
     }
-    const deadline = Date.now() + 5000;
-    while (!this.mayPublishMicrophone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // TrackSource.MICROPHONE is 2 in LiveKit's protocol.
+    await this.waitForPermission(2);
     await this.setMic(true);
   }
 
-  private mayPublishMicrophone(): boolean {
-    const sources = this.room.localParticipant.permissions?.canPublishSources;
-    // TrackSource.MICROPHONE is 2 in LiveKit's protocol.
-    return !sources || sources.length === 0 || sources.includes(2);
+  /** Waits (up to 5 s) until LiveKit lets us publish this source (TrackSource number). */
+  private async waitForPermission(source: number) {
+    const allowed = () => {
+      const sources = this.room.localParticipant.permissions?.canPublishSources;
+      return !sources || sources.length === 0 || sources.includes(source);
+    };
+    const deadline = Date.now() + 5000;
+    while (!allowed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 
   disconnect() {
