@@ -128,3 +128,30 @@ test('the teacher makes a student presenter; her shared screen shows for everyon
     )
     .toBe(0);
 });
+
+test('a student reacts and steps away (which mutes her); the teacher sees it and clears all statuses', async ({
+  browser,
+}) => {
+  const teacher = await person(browser);
+  const student = await person(browser);
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Latin');
+  await join(teacher, moderatorLink, 'M. Caton', 'microphone');
+  await join(student, viewerLink, 'Julia', 'microphone');
+  const row = teacher.locator('li', { hasText: 'Julia' });
+
+  await student.getByTestId('react-thumbs-up').click();
+  await expect(row.getByTestId('reaction')).toHaveAttribute('data-reaction', 'thumbs-up');
+  const julia = (await listedParticipants(teacher)).find((p) => p.text.includes('Julia'))!.id;
+  const micMuted = async () =>
+    (await livekitApi().listParticipants(meetingIdOf(teacher)))
+      .find((p) => p.identity === julia)
+      ?.tracks.find((t) => t.source === TrackSource.MICROPHONE)?.muted;
+  await expect.poll(micMuted, { timeout: 20_000 }).toBe(false);
+  await student.getByTestId('toggle-away').click();
+  await expect(row.getByTestId('away')).toBeVisible();
+  await expect.poll(micMuted).toBe(true);
+
+  await teacher.getByTestId('clear-statuses').click();
+  await expect(row.getByTestId('away')).toHaveCount(0);
+  await expect(row.getByTestId('reaction')).toHaveCount(0);
+});

@@ -56,3 +56,26 @@ export const MeetingMutedAll = z.object({
 });
 export const HandRaised = z.object({ type: z.literal('hand.raised'), participantId: ParticipantId });
 export const HandLowered = z.object({ type: z.literal('hand.lowered'), participantId: ParticipantId });
+
+// Statuses and reactions
+
+export const Reaction = z.enum(['applause', 'thumbs-up', 'thumbs-down', 'confused', 'happy', 'sad']);
+export type Reaction = z.infer<typeof Reaction>;
+/** How long a reaction shows next to a name. */
+export const REACTION_SECONDS = 30;
+
+export const StatusSet = z.object({ type: z.literal('status.set'), status: z.enum(['away']).nullable() }).strict();
+export const ReactionSend = z.object({ type: z.literal('reaction.send'), reaction: Reaction }).strict();
+export const StatusesClear = z.object({ type: z.literal('statuses.clear') }).strict();
+
+export const ParticipantStatusChanged = z.object({
+  type: z.literal('participant.status-changed'),
+  participantId: ParticipantId,
+  status: z.enum(['away']).nullable(),
+});
+export const ParticipantReacted = z.object({
+  type: z.literal('participant.reacted'),
+  participantId: ParticipantId,
+  reaction: Reaction,
+});
+export const StatusesCleared = z.object({ type: z.literal('statuses.cleared') });

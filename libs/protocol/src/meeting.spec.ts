@@ -29,6 +29,8 @@ describe('the meeting fold', () => {
       inMedia: false,
       leftReason: null,
       joinedAt: '2026-11-23T10:00:00.000Z',
+      status: null,
+      reaction: null,
     });
   });
 
@@ -124,6 +126,18 @@ describe("the fold of the teacher's controls", () => {
     expect(
       foldMeeting(s, { at: 'x', event: { type: 'participant.left', participantId: B, reason: 'disconnected' } }).hands,
     ).toEqual([C]);
+  });
+
+  it('keeps a status and the last reaction with its time, until a moderator clears them', () => {
+    const s = fold(
+      ...joinBoth,
+      { type: 'participant.status-changed', participantId: B, status: 'away' },
+      { type: 'participant.reacted', participantId: A, reaction: 'applause' },
+    );
+    expect(s.participants[B].status).toBe('away');
+    expect(s.participants[A].reaction).toEqual({ reaction: 'applause', at: '2026-11-23T10:00:03.000Z' });
+    const cleared = foldMeeting(s, { at: 'x', event: { type: 'statuses.cleared' } });
+    expect([cleared.participants[A].reaction, cleared.participants[B].status]).toEqual([null, null]);
   });
 
   it('replaces the lock settings as a whole', () => {

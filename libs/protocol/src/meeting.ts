@@ -29,6 +29,12 @@ import {
   ParticipantMuted,
   PresenterChanged,
   PresenterSet,
+  ParticipantReacted,
+  ParticipantStatusChanged,
+  ReactionSend,
+  StatusesClear,
+  StatusesCleared,
+  StatusSet,
 } from './controls';
 
 export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) }).strict();
@@ -48,6 +54,9 @@ export const Command = z.discriminatedUnion('type', [
   HandLower,
   HandsLowerAll,
   ParticipantRemove,
+  StatusSet,
+  ReactionSend,
+  StatusesClear,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -69,6 +78,9 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   HandRaised,
   HandLowered,
   ParticipantBanned,
+  ParticipantStatusChanged,
+  ParticipantReacted,
+  StatusesCleared,
 ]);
 export type MeetingEvent = z.infer<typeof MeetingEvent>;
 
@@ -144,6 +156,8 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
             audioMode: e.audioMode,
             present: true,
             leftReason: null,
+            status: previous?.status ?? null,
+            reaction: previous?.reaction ?? null,
             inMedia: previous?.inMedia ?? false,
             joinedAt: previous?.joinedAt ?? logged.at,
             ...(e.device ? { device: e.device } : {}),
@@ -181,6 +195,17 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
       return { ...state, locks: e.locks };
     case 'hand.raised':
       return state.hands.includes(e.participantId) ? state : { ...state, hands: [...state.hands, e.participantId] };
+    case 'participant.status-changed':
+      return update(e.participantId, { status: e.status });
+    case 'participant.reacted':
+      return update(e.participantId, { reaction: { reaction: e.reaction, at: logged.at } });
+    case 'statuses.cleared':
+      return {
+        ...state,
+        participants: Object.fromEntries(
+          Object.entries(state.participants).map(([id, p]) => [id, { ...p, status: null, reaction: null }]),
+        ),
+      };
     case 'participant.banned':
       return {
         ...state,

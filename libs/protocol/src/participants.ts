@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AudioMode, DisplayName, ParticipantId, Role } from './common';
+import { Reaction } from './controls';
 
 // Commands
 
@@ -61,6 +62,9 @@ export const Participant = z.object({
   /** Why they are no longer present; null while present. */
   leftReason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']).nullable(),
   device: z.string().optional(),
+  status: z.enum(['away']).nullable().default(null),
+  /** The last reaction and when it was sent; the UI shows it for REACTION_SECONDS. */
+  reaction: z.object({ reaction: Reaction, at: z.string() }).nullable().default(null),
   joinedAt: z.string(),
 });
 export type Participant = z.infer<typeof Participant>;

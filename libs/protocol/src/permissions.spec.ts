@@ -36,6 +36,9 @@ const expected: Row[] = [
   { command: { type: 'hand.lower', participantId: ME }, allowed: ALL, lockedBy: null },
   { command: { type: 'hand.lower', participantId: OTHER }, allowed: MOD, lockedBy: null },
   { command: { type: 'hands.lower-all' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'status.set', status: 'away' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'reaction.send', reaction: 'applause' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'statuses.clear' }, allowed: MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {

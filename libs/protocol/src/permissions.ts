@@ -39,6 +39,9 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
   'hand.raise': { who: 'anyone' },
   'hand.lower': { who: 'anyone', others: 'moderator' },
   'hands.lower-all': { who: 'moderator' },
+  'status.set': { who: 'anyone' },
+  'reaction.send': { who: 'anyone' },
+  'statuses.clear': { who: 'moderator' },
 };
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';

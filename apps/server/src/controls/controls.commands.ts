@@ -52,6 +52,19 @@ export class ControlsCommands implements OnModuleInit {
       return { events: state.hands.includes(id) ? [{ type: 'hand.lowered', participantId: id }] : [] };
     });
 
+    this.bus.register('status.set', ({ actor }, cmd) => ({
+      events:
+        actor.status === cmd.status
+          ? []
+          : [{ type: 'participant.status-changed', participantId: actor.id, status: cmd.status }],
+    }));
+
+    this.bus.register('reaction.send', ({ actor }, cmd) => ({
+      events: [{ type: 'participant.reacted', participantId: actor.id, reaction: cmd.reaction }],
+    }));
+
+    this.bus.register('statuses.clear', () => ({ events: [{ type: 'statuses.cleared' }] }));
+
     this.bus.register('hands.lower-all', ({ state }) => ({
       events: state.hands.map((participantId) => ({ type: 'hand.lowered' as const, participantId })),
     }));

@@ -295,3 +295,44 @@ describe('removing and banning a participant', () => {
     expect(await server.log(teacher.meetingId)).toEqual(before);
   });
 });
+
+describe('statuses and reactions', () => {
+  const server = new TestServer();
+  const classroom = new Classroom(server);
+  const bots: { close(): Promise<void> }[] = [];
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    for (const b of bots) await b.close().catch(() => undefined);
+    await dispose();
+    classroom.closeAll();
+    await server.dispose();
+  });
+
+  it('stepping away mutes the microphone in LiveKit; reactions are logged; a moderator clears all statuses', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const bot = await mediaBot(student);
+    bots.push(bot);
+    await bot.publishMicrophone();
+    const mic = async () =>
+      (await server.livekit().listParticipants(student.meetingId))
+        .find((p) => p.identity === student.id)
+        ?.tracks.find((t) => t.source === TrackSource.MICROPHONE);
+    await until(mic, (t) => !!t);
+
+    expect(await student.send({ type: 'status.set', status: 'away' })).toEqual({ ok: true });
+    expect((await until(mic, (t) => !!t?.muted))?.muted).toBe(true);
+    expect(await student.send({ type: 'reaction.send', reaction: 'thumbs-up' })).toEqual({ ok: true });
+    const reacted = await teacher.waitForEvent((e) => e.event.type === 'participant.reacted');
+    expect(reacted).toMatchObject({ actor: student.id, event: { participantId: student.id, reaction: 'thumbs-up' } });
+
+    expect(await student.send({ type: 'statuses.clear' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await student.send({ type: 'reaction.send', reaction: 'middle-finger' })).toMatchObject({
+      ok: false,
+      code: 'malformed',
+    });
+    expect(await teacher.send({ type: 'statuses.clear' })).toEqual({ ok: true });
+    const fresh = await new TestClient(server, student.session, 'Léo, second tab').connect();
+    expect(fresh.snapshots[0].state.participants[student.id]).toMatchObject({ status: null, reaction: null });
+    fresh.close();
+  });
+});

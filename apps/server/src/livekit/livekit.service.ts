@@ -75,6 +75,10 @@ export class LivekitService implements OnModuleInit {
           case 'participant.muted':
             await this.muteMicrophone(meetingId, event.participantId);
             break;
+          case 'participant.status-changed':
+            // Stepping away mutes the microphone, as in BigBlueButton.
+            if (event.status === 'away') await this.muteMicrophone(meetingId, event.participantId);
+            break;
           case 'meeting.muted-all':
             await Promise.all(event.participantIds.map((id) => this.muteMicrophone(meetingId, id)));
             break;
