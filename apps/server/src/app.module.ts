@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Runtime } from './config/config';
+import { AccessModule } from './access/access.module';
 import { ClassroomModule } from './classroom/classroom.module';
 import { ControlsModule } from './controls/controls.module';
 import { RuntimeModule } from './infra/runtime.module';
@@ -24,6 +25,7 @@ export class AppModule {
         ParticipantsModule,
         RoomsModule,
         ControlsModule,
+        AccessModule,
         ClassroomModule,
       ],
       controllers: [HealthController],

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { AudioMode, DisplayName, MeetingId, ParticipantId, Role, RoomName } from './common';
+import { MeetingSettings, RoomPassword } from './access';
 
 /** POST /api/rooms */
-export const CreateRoomRequest = z.object({ name: RoomName }).strict();
+export const CreateRoomRequest = z
+  .object({
+    name: RoomName,
+    password: RoomPassword.optional(),
+    settings: MeetingSettings.partial().strict().optional(),
+  })
+  .strict();
 export const CreateRoomResponse = z.object({
   roomId: z.uuid(),
   name: z.string(),
@@ -12,11 +19,13 @@ export const CreateRoomResponse = z.object({
 export type CreateRoomResponse = z.infer<typeof CreateRoomResponse>;
 
 /** GET /api/join/:code */
-export const JoinInfo = z.object({ roomName: z.string(), role: Role });
+export const JoinInfo = z.object({ roomName: z.string(), role: Role, passwordRequired: z.boolean() });
 export type JoinInfo = z.infer<typeof JoinInfo>;
 
 /** POST /api/join/:code */
-export const JoinRequest = z.object({ name: DisplayName, audioMode: AudioMode }).strict();
+export const JoinRequest = z
+  .object({ name: DisplayName, audioMode: AudioMode, password: z.string().max(128).optional() })
+  .strict();
 export const JoinResponse = z.object({
   meetingId: MeetingId,
   participantId: ParticipantId,
@@ -25,6 +34,19 @@ export const JoinResponse = z.object({
   sessionExpiresAt: z.string(),
 });
 export type JoinResponse = z.infer<typeof JoinResponse>;
+
+/** POST /api/join/:code when a moderator must let the guest in: poll GET /api/waiting/:ticket. */
+export const WaitingResponse = z.object({ waiting: z.literal(true), ticket: z.string() });
+export type WaitingResponse = z.infer<typeof WaitingResponse>;
+export const JoinOrWait = z.union([JoinResponse, WaitingResponse]);
+
+/** GET /api/waiting/:ticket */
+export const WaitingStatus = z.object({
+  status: z.enum(['waiting', 'admitted', 'denied']),
+  message: z.string().nullable(),
+  joined: JoinResponse.optional(),
+});
+export type WaitingStatus = z.infer<typeof WaitingStatus>;
 
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;

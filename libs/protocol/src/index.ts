@@ -1,6 +1,7 @@
 export * from './common';
 export * from './participants';
 export * from './controls';
+export * from './access';
 export * from './meeting';
 export * from './permissions';
 export * from './http';

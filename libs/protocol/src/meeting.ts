@@ -36,9 +36,29 @@ import {
   StatusesCleared,
   StatusSet,
 } from './controls';
+import {
+  DEFAULT_SETTINGS,
+  GuestAdmitted,
+  GuestDenied,
+  GuestsAdmit,
+  GuestsAdmitAll,
+  GuestsDeny,
+  GuestsMessage,
+  GuestsMessaged,
+  GuestWaiting,
+  MeetingEndingSoon,
+  MeetingSettings,
+  SettingsChanged,
+  SettingsUpdate,
+  WaitingGuest,
+} from './access';
 
 export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) }).strict();
-export const MeetingEnded = z.object({ type: z.literal('meeting.ended'), roomClosed: z.boolean() });
+export const MeetingEnded = z.object({
+  type: z.literal('meeting.ended'),
+  roomClosed: z.boolean(),
+  reason: z.enum(['moderator', 'duration']).default('moderator'),
+});
 
 /** Every command a client may send, discriminated on `type`. */
 export const Command = z.discriminatedUnion('type', [
@@ -57,6 +77,11 @@ export const Command = z.discriminatedUnion('type', [
   StatusSet,
   ReactionSend,
   StatusesClear,
+  SettingsUpdate,
+  GuestsAdmit,
+  GuestsDeny,
+  GuestsAdmitAll,
+  GuestsMessage,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -81,6 +106,12 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   ParticipantStatusChanged,
   ParticipantReacted,
   StatusesCleared,
+  SettingsChanged,
+  GuestWaiting,
+  GuestAdmitted,
+  GuestDenied,
+  GuestsMessaged,
+  MeetingEndingSoon,
 ]);
 export type MeetingEvent = z.infer<typeof MeetingEvent>;
 
@@ -106,6 +137,14 @@ export const MeetingState = z.object({
   hands: z.array(ParticipantId),
   /** Banned participants and the device hashes they joined from: neither may come back. */
   banned: z.object({ participants: z.array(ParticipantId), devices: z.array(z.string()) }),
+  /** Null until the meeting's first settings are logged when it starts. */
+  settings: MeetingSettings.nullable(),
+  endsAt: z.string().nullable(),
+  /** Set once the end is near: the warning participants see. */
+  endingSoon: z.boolean(),
+  /** Moderators only: the waiting room (stripped from viewers' snapshots). */
+  waiting: z.record(z.string(), WaitingGuest),
+  waitingMessage: z.string().nullable(),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -128,6 +167,11 @@ export function emptyMeeting(meetingId: string, roomName: string, startedAt: str
     locks: NO_LOCKS,
     hands: [],
     banned: { participants: [], devices: [] },
+    settings: null,
+    endsAt: null,
+    endingSoon: false,
+    waiting: {},
+    waitingMessage: null,
   };
 }
 
@@ -206,6 +250,34 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
           Object.entries(state.participants).map(([id, p]) => [id, { ...p, status: null, reaction: null }]),
         ),
       };
+    case 'settings.changed':
+      return { ...state, settings: e.settings, endsAt: e.endsAt };
+    case 'meeting.ending-soon':
+      return { ...state, endingSoon: true };
+    case 'guest.waiting':
+      return {
+        ...state,
+        waiting: {
+          ...state.waiting,
+          [e.guestId]: {
+            id: e.guestId,
+            name: e.name,
+            audioMode: e.audioMode,
+            since: logged.at,
+            status: 'waiting',
+            ...(e.device ? { device: e.device } : {}),
+          },
+        },
+      };
+    case 'guest.admitted':
+    case 'guest.denied': {
+      const guest = state.waiting[e.guestId];
+      if (!guest) return state;
+      const status = e.type === 'guest.admitted' ? 'admitted' : 'denied';
+      return { ...state, waiting: { ...state.waiting, [e.guestId]: { ...guest, status } } };
+    }
+    case 'guests.messaged':
+      return { ...state, waitingMessage: e.text || null };
     case 'participant.banned':
       return {
         ...state,
@@ -230,4 +302,27 @@ export function isAudience(
 ): boolean {
   if (!audience) return true;
   return Boolean(audience.participants?.includes(who.id) || audience.roles?.includes(who.role));
+}
+
+/**
+ * The state as one participant may see it: the waiting room is for moderators only. Snapshots
+ * go through this; the events it hides are addressed to moderators, so a viewer's fold agrees.
+ */
+export function viewFor(state: MeetingState, who: { role: Participant['role'] }): MeetingState {
+  if (who.role === 'moderator') return state;
+  return { ...state, waiting: {}, waitingMessage: null };
+}
+
+export { DEFAULT_SETTINGS };
+
+/** Events only moderators receive: the waiting room's comings and goings. */
+const FOR_MODERATORS: ReadonlySet<MeetingEvent['type']> = new Set([
+  'guest.waiting',
+  'guest.admitted',
+  'guest.denied',
+  'guests.messaged',
+] as const);
+
+export function audienceOf(event: MeetingEvent): Audience | null {
+  return FOR_MODERATORS.has(event.type) ? { roles: ['moderator'] } : null;
 }

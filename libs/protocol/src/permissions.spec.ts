@@ -39,6 +39,11 @@ const expected: Row[] = [
   { command: { type: 'status.set', status: 'away' }, allowed: ALL, lockedBy: null },
   { command: { type: 'reaction.send', reaction: 'applause' }, allowed: ALL, lockedBy: null },
   { command: { type: 'statuses.clear' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'settings.update', settings: { guestPolicy: 'ask-moderator' } }, allowed: MOD, lockedBy: null },
+  { command: { type: 'guests.admit', guestIds: [OTHER] }, allowed: MOD, lockedBy: null },
+  { command: { type: 'guests.deny', guestIds: [OTHER] }, allowed: MOD, lockedBy: null },
+  { command: { type: 'guests.admit-all' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'guests.message', text: 'Deux minutes !' }, allowed: MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {

@@ -42,6 +42,11 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
   'status.set': { who: 'anyone' },
   'reaction.send': { who: 'anyone' },
   'statuses.clear': { who: 'moderator' },
+  'settings.update': { who: 'moderator' },
+  'guests.admit': { who: 'moderator' },
+  'guests.deny': { who: 'moderator' },
+  'guests.admit-all': { who: 'moderator' },
+  'guests.message': { who: 'moderator' },
 };
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';

@@ -32,6 +32,8 @@ const Env = z.object({
   LIVEKIT_BINARY: z.string().optional(),
   /** Seconds a participant whose connections all dropped stays "present" (a page reload). */
   RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  /** Seconds in a minute of meeting duration (tests shorten it to see a meeting end). */
+  MEETING_MINUTE_SECONDS: z.coerce.number().min(0.01).max(60).default(60),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -84,6 +86,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     sessionSecret: e.SESSION_SECRET,
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
+    minuteMs: e.MEETING_MINUTE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,6 +4,9 @@ import { Classroom, TestClient } from '../testing/classroom-kit';
 import { mediaBot, until } from '../testing/media-bot';
 import { TestServer } from '../testing/test-server';
 
+// rtc-node's native client can be disposed once per process: after every block below.
+afterAll(() => dispose());
+
 describe("the teacher's controls, enforced by the server and by LiveKit", () => {
   const server = new TestServer();
   const classroom = new Classroom(server);
@@ -11,7 +14,6 @@ describe("the teacher's controls, enforced by the server and by LiveKit", () => 
   beforeAll(() => server.start());
   afterAll(async () => {
     for (const b of bots) await b.close().catch(() => undefined);
-    await dispose();
     classroom.closeAll();
     await server.dispose();
   });
@@ -199,7 +201,6 @@ describe('removing and banning a participant', () => {
   beforeAll(() => server.start());
   afterAll(async () => {
     for (const b of bots) await b.close().catch(() => undefined);
-    await dispose();
     classroom.closeAll();
     await server.dispose();
   });
@@ -303,7 +304,6 @@ describe('statuses and reactions', () => {
   beforeAll(() => server.start());
   afterAll(async () => {
     for (const b of bots) await b.close().catch(() => undefined);
-    await dispose();
     classroom.closeAll();
     await server.dispose();
   });

@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { Init1795430161443 } from '../../../../migrations/1795430161443-Init';
+import { RoomAccess1795433424872 } from '../../../../migrations/1795433424872-RoomAccess';
 import { MeetingEntity, MeetingEventEntity, RoomEntity } from './entities';
 
 /** Migrations in the order they landed; never edit one once it has. */
-export const MIGRATIONS = [Init1795430161443];
+export const MIGRATIONS = [Init1795430161443, RoomAccess1795433424872];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource({

@@ -8,6 +8,10 @@ export class RoomEntity {
   @Column('text', { name: 'viewer_code_hash' }) viewerCodeHash!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  @Column('text', { name: 'password_hash', nullable: true }) passwordHash!: string | null;
+  @Column('text', { name: 'guest_policy' }) guestPolicy!: 'always-accept' | 'ask-moderator' | 'always-deny';
+  @Column('integer', { name: 'max_participants', nullable: true }) maxParticipants!: number | null;
+  @Column('integer', { name: 'max_duration_minutes', nullable: true }) maxDurationMinutes!: number | null;
 }
 
 @Entity('meetings')

@@ -7,7 +7,7 @@ export class MeetingsCommands implements OnModuleInit {
 
   onModuleInit() {
     this.bus.register('meeting.end', (_ctx, cmd) => ({
-      events: [{ type: 'meeting.ended', roomClosed: cmd.closeRoom }],
+      events: [{ type: 'meeting.ended', roomClosed: cmd.closeRoom, reason: 'moderator' }],
     }));
   }
 }

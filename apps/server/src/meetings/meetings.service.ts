@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
+  audienceOf,
+  viewFor,
   emptyMeeting,
   foldMeeting,
   isAudience,
@@ -76,7 +78,8 @@ export class MeetingsService {
   private async commit(meetingId: string, m: LiveMeeting, items: NewEvent[], now: Date): Promise<LoggedEvent[]> {
     if (items.length === 0) return [];
     if (m.state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
-    const logged = await this.repo.append(meetingId, items, now);
+    const addressed = items.map((i) => ({ ...i, audience: i.audience ?? audienceOf(i.event) }));
+    const logged = await this.repo.append(meetingId, addressed, now);
     for (const l of logged) m.state = foldMeeting(m.state, l);
     m.seq = logged[logged.length - 1].seq;
     // Listeners run in log order; their slow side effects (LiveKit calls) are not awaited here.
@@ -105,7 +108,8 @@ export class MeetingsService {
   }
 
   snapshotFor(m: { seq: number; state: MeetingState }, participantId: string): Snapshot {
-    return { seq: m.seq, you: participantId, state: m.state };
+    const who = m.state.participants[participantId] ?? { role: 'viewer' as const };
+    return { seq: m.seq, you: participantId, state: viewFor(m.state, who) };
   }
 
   /** Events after `seq` that this participant may see (addressed events filtered out). */

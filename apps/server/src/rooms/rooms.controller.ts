@@ -7,6 +7,8 @@ import {
   type CreateRoomResponse,
   type JoinInfo,
   type JoinResponse,
+  type WaitingResponse,
+  type WaitingStatus,
 } from '@estrade/protocol';
 import { parseBody } from '../web/http-errors';
 import { RoomsService } from './rooms.service';
@@ -17,7 +19,8 @@ export class RoomsController {
 
   @Post('rooms')
   create(@Body() body: unknown): Promise<CreateRoomResponse> {
-    return this.rooms.create(parseBody(CreateRoomRequest, body).name);
+    const { name, password, settings } = parseBody(CreateRoomRequest, body);
+    return this.rooms.create(name, password, settings);
   }
 
   @Get('join/:code')
@@ -32,9 +35,13 @@ export class RoomsController {
     @Body() body: unknown,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<JoinResponse> {
-    const { name, audioMode } = parseBody(JoinRequest, body);
-    return this.rooms.join(code, name, audioMode, deviceOf(req, res));
+  ): Promise<JoinResponse | WaitingResponse> {
+    return this.rooms.join(code, parseBody(JoinRequest, body), deviceOf(req, res));
+  }
+
+  @Get('waiting/:ticket')
+  waiting(@Param('ticket') ticket: string): Promise<WaitingStatus> {
+    return this.rooms.waitingStatus(ticket);
   }
 }
 

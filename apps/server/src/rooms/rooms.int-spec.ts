@@ -30,10 +30,12 @@ describe('rooms and joining by link (real server, PostgreSQL, LiveKit)', () => {
     expect((await server.http('GET', `/api/join/${room.moderatorCode}`)).json).toEqual({
       roomName: 'Chimie',
       role: 'moderator',
+      passwordRequired: false,
     });
     expect((await server.http('GET', `/api/join/${room.viewerCode}`)).json).toEqual({
       roomName: 'Chimie',
       role: 'viewer',
+      passwordRequired: false,
     });
   });
 

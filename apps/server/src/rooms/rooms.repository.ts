@@ -7,6 +7,7 @@ export class RoomsRepository {
   constructor(private readonly db: DataSource) {}
 
   async create(room: Omit<RoomEntity, 'closedAt'>): Promise<void> {
+    // Every column is given: a room's settings are decided when it is created.
     await this.db.getRepository(RoomEntity).insert({ ...room, closedAt: null });
   }
 

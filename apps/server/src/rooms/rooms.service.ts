@@ -1,11 +1,28 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AudioMode, CreateRoomResponse, JoinInfo, JoinResponse } from '@estrade/protocol';
+import {
+  DEFAULT_SETTINGS,
+  type AudioMode,
+  type CreateRoomResponse,
+  type JoinInfo,
+  type JoinResponse,
+  type MeetingSettings,
+  type WaitingResponse,
+  type WaitingStatus,
+} from '@estrade/protocol';
+import { RUNTIME, type Runtime } from '../config/config';
+import type { RoomEntity } from '../database/entities';
 import { CommandError } from '../meetings/command-error';
+import { endsAt } from '../meetings/duration';
+import type { NewEvent } from '../meetings/meetings.repository';
 import { MeetingsService } from '../meetings/meetings.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashAccessCode, looksLikeAccessCode, newAccessCode } from './access-code';
+import { hashPassword, verifyPassword } from './password';
 import { RoomsRepository } from './rooms.repository';
+
+/** A waiting guest's ticket lasts long enough for a slow teacher. */
+const WAITING_TICKET_MS = 2 * 3600 * 1000;
 
 /**
  * Creating rooms and joining them by access code. The web UI's REST API calls this today; the
@@ -14,6 +31,7 @@ import { RoomsRepository } from './rooms.repository';
 @Injectable()
 export class RoomsService implements OnModuleInit {
   constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly repo: RoomsRepository,
     private readonly meetings: MeetingsService,
     private readonly sessions: SessionsService,
@@ -29,43 +47,97 @@ export class RoomsService implements OnModuleInit {
     });
   }
 
-  async create(name: string, now = new Date()): Promise<CreateRoomResponse> {
+  async create(
+    name: string,
+    password: string | undefined,
+    settings: Partial<MeetingSettings> = {},
+    now = new Date(),
+  ): Promise<CreateRoomResponse> {
     const moderatorCode = newAccessCode();
     const viewerCode = newAccessCode();
     const id = randomUUID();
+    const s = { ...DEFAULT_SETTINGS, ...settings };
     await this.repo.create({
       id,
       name,
       moderatorCodeHash: hashAccessCode(moderatorCode),
       viewerCodeHash: hashAccessCode(viewerCode),
       createdAt: now,
+      passwordHash: password ? await hashPassword(password) : null,
+      guestPolicy: s.guestPolicy,
+      maxParticipants: s.maxParticipants,
+      maxDurationMinutes: s.maxDurationMinutes,
     });
     return { roomId: id, name, moderatorCode, viewerCode };
   }
 
   async describe(code: string): Promise<JoinInfo> {
     const { room, role } = await this.open(code);
-    return { roomName: room.name, role };
+    return { roomName: room.name, role, passwordRequired: passwordApplies(room, role) };
   }
 
+  /**
+   * Joins the room's running meeting (starting it if needed), or puts a guest in the waiting
+   * room when a moderator must let them in. Every refusal changes nothing.
+   */
   async join(
     code: string,
-    name: string,
-    audioMode: AudioMode,
+    request: { name: string; audioMode: AudioMode; password?: string },
     device: string,
     now = new Date(),
-  ): Promise<JoinResponse> {
+  ): Promise<JoinResponse | WaitingResponse> {
     const { room, role } = await this.open(code);
+    if (passwordApplies(room, role)) {
+      const ok = request.password !== undefined && (await verifyPassword(request.password, room.passwordHash!));
+      if (!ok) throw new CommandError('wrong_password', 'Wrong room password');
+    }
     const meetingId = await this.meetings.ensureRunning(room, now);
     const participantId = randomUUID();
-    await this.meetings.decide(
+    const { name, audioMode } = request;
+    const waits = await this.meetings.decide(
       meetingId,
       (state) => {
         if (state.banned.devices.includes(device)) {
           throw new CommandError('banned', 'A moderator has removed you from this meeting');
         }
+        // The meeting's first settings come from the room, logged as it starts.
+        const settings = state.settings ?? roomSettings(room);
+        const start: NewEvent[] = state.settings
+          ? []
+          : [
+              {
+                actor: null,
+                event: {
+                  type: 'settings.changed',
+                  settings,
+                  endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
+                },
+              },
+            ];
+        if (role === 'viewer') {
+          const present = Object.values(state.participants).filter((p) => p.present).length;
+          if (settings.maxParticipants !== null && present >= settings.maxParticipants) {
+            throw new CommandError('room_full', 'The meeting is full');
+          }
+          if (settings.guestPolicy === 'always-deny') {
+            throw new CommandError('guests_denied', 'This meeting does not accept more participants');
+          }
+          if (settings.guestPolicy === 'ask-moderator') {
+            return {
+              items: [
+                ...start,
+                {
+                  actor: participantId,
+                  event: { type: 'guest.waiting', guestId: participantId, name, audioMode, device },
+                },
+              ],
+              result: true,
+            };
+          }
+        }
         return {
           items: [
+            ...start,
             {
               actor: participantId,
               event: { type: 'participant.joined', participantId, name, role, audioMode, device },
@@ -75,12 +147,38 @@ export class RoomsService implements OnModuleInit {
               ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
               : []),
           ],
-          result: undefined,
+          result: false,
         };
       },
       now,
     );
+    if (waits) {
+      const { sessionToken } = this.sessions.issue(participantId, meetingId, now.getTime(), WAITING_TICKET_MS);
+      return { waiting: true, ticket: sessionToken };
+    }
     return { meetingId, participantId, ...this.sessions.issue(participantId, meetingId, now.getTime()) };
+  }
+
+  /** What a waiting guest's page polls: still waiting, let in (with their session), or turned away. */
+  async waitingStatus(ticket: string): Promise<WaitingStatus> {
+    const claims = this.sessions.verify(ticket);
+    if (!claims) throw new CommandError('unauthenticated', 'This waiting ticket is not valid');
+    const { state } = await this.meetings.state(claims.meetingId);
+    if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
+    const guest = state.waiting[claims.participantId];
+    if (!guest) throw new CommandError('not_found', 'Not waiting in this meeting');
+    if (guest.status !== 'admitted' || !state.participants[guest.id]) {
+      return { status: guest.status === 'admitted' ? 'waiting' : guest.status, message: state.waitingMessage };
+    }
+    return {
+      status: 'admitted',
+      message: state.waitingMessage,
+      joined: {
+        meetingId: claims.meetingId,
+        participantId: guest.id,
+        ...this.sessions.issue(guest.id, claims.meetingId),
+      },
+    };
   }
 
   private async open(code: string) {
@@ -89,4 +187,18 @@ export class RoomsService implements OnModuleInit {
     if (found.room.closedAt) throw new CommandError('room_closed', 'This room is closed');
     return found;
   }
+}
+
+/** The password guards the students' link; the moderators' link is itself the secret. */
+function passwordApplies(room: RoomEntity, role: 'moderator' | 'viewer'): boolean {
+  return role === 'viewer' && room.passwordHash !== null;
+}
+
+function roomSettings(room: RoomEntity): MeetingSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    guestPolicy: room.guestPolicy,
+    maxParticipants: room.maxParticipants,
+    maxDurationMinutes: room.maxDurationMinutes,
+  };
 }

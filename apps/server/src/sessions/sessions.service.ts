@@ -6,8 +6,8 @@ import { signSession, verifySession, type SessionClaims } from './session-token'
 export class SessionsService {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  issue(participantId: string, meetingId: string, now = Date.now()) {
-    const expiresAt = now + this.runtime.config.sessionTtlMs;
+  issue(participantId: string, meetingId: string, now = Date.now(), ttlMs = this.runtime.config.sessionTtlMs) {
+    const expiresAt = now + ttlMs;
     const sessionToken = signSession({ participantId, meetingId, expiresAt }, this.runtime.sessionSecret);
     return { sessionToken, sessionExpiresAt: new Date(expiresAt).toISOString() };
   }

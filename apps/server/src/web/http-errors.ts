@@ -32,6 +32,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   meeting_ended: HttpStatus.GONE,
   forbidden: HttpStatus.FORBIDDEN,
   banned: HttpStatus.FORBIDDEN,
+  wrong_password: HttpStatus.FORBIDDEN,
+  guests_denied: HttpStatus.FORBIDDEN,
+  room_full: HttpStatus.CONFLICT,
   unauthenticated: HttpStatus.UNAUTHORIZED,
 };
 

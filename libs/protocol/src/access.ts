@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AudioMode, ParticipantId } from './common';
+
+export const GuestPolicy = z.enum(['always-accept', 'ask-moderator', 'always-deny']);
+export type GuestPolicy = z.infer<typeof GuestPolicy>;
+
+/** A meeting's access settings, set on the room and changeable live by moderators. */
+export const MeetingSettings = z.object({
+  guestPolicy: GuestPolicy,
+  /** Participants at most (moderators always get in); null for no limit. */
+  maxParticipants: z.number().int().min(2).max(1000).nullable(),
+  /** Minutes the meeting may last; null for no limit. */
+  maxDurationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .nullable(),
+  /** Newcomers join with their microphone muted. */
+  joinMuted: z.boolean(),
+});
+export type MeetingSettings = z.infer<typeof MeetingSettings>;
+export const DEFAULT_SETTINGS: MeetingSettings = {
+  guestPolicy: 'always-accept',
+  maxParticipants: null,
+  maxDurationMinutes: null,
+  joinMuted: false,
+};
+
+export const RoomPassword = z.string().min(4, 'too_short').max(128, 'too_long');
+
+// Commands
+
+export const SettingsUpdate = z
+  .object({
+    type: z.literal('settings.update'),
+    settings: MeetingSettings.partial().strict(),
+  })
+  .strict();
+const GuestIds = z.array(ParticipantId).min(1).max(500);
+export const GuestsAdmit = z.object({ type: z.literal('guests.admit'), guestIds: GuestIds }).strict();
+export const GuestsDeny = z.object({ type: z.literal('guests.deny'), guestIds: GuestIds }).strict();
+export const GuestsAdmitAll = z.object({ type: z.literal('guests.admit-all') }).strict();
+export const GuestsMessage = z.object({ type: z.literal('guests.message'), text: z.string().max(500) }).strict();
+
+// Events
+
+export const SettingsChanged = z.object({
+  type: z.literal('settings.changed'),
+  settings: MeetingSettings,
+  /** When the meeting will end by itself (from the start and the maximum duration), if ever. */
+  endsAt: z.string().nullable(),
+});
+export const GuestWaiting = z.object({
+  type: z.literal('guest.waiting'),
+  guestId: ParticipantId,
+  name: z.string(),
+  audioMode: AudioMode,
+  device: z.string().max(128).optional(),
+});
+export const GuestAdmitted = z.object({ type: z.literal('guest.admitted'), guestId: ParticipantId });
+export const GuestDenied = z.object({ type: z.literal('guest.denied'), guestId: ParticipantId });
+export const GuestsMessaged = z.object({ type: z.literal('guests.messaged'), text: z.string() });
+export const MeetingEndingSoon = z.object({ type: z.literal('meeting.ending-soon'), endsAt: z.string() });
+
+export const WaitingGuest = z.object({
+  id: ParticipantId,
+  name: z.string(),
+  audioMode: AudioMode,
+  device: z.string().optional(),
+  since: z.string(),
+  status: z.enum(['waiting', 'admitted', 'denied']),
+});
+export type WaitingGuest = z.infer<typeof WaitingGuest>;
