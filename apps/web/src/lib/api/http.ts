@@ -1,4 +1,12 @@
-import { ApiError, CreateRoomResponse, JoinInfo, JoinResponse, type AudioMode } from '@estrade/protocol';
+import {
+  ApiError,
+  CreateRoomResponse,
+  JoinInfo,
+  JoinOrWait,
+  WaitingStatus,
+  type AudioMode,
+  type MeetingSettings,
+} from '@estrade/protocol';
 import type { z } from 'zod';
 
 /** A refused request, with the server's stable code. */
@@ -33,8 +41,10 @@ async function call<S extends z.ZodType>(schema: S, method: string, url: string,
 }
 
 export const api = {
-  createRoom: (name: string) => call(CreateRoomResponse, 'POST', '/api/rooms', { name }),
+  createRoom: (name: string, password?: string, settings?: Partial<MeetingSettings>) =>
+    call(CreateRoomResponse, 'POST', '/api/rooms', { name, password, settings }),
   joinInfo: (code: string) => call(JoinInfo, 'GET', `/api/join/${encodeURIComponent(code)}`),
-  join: (code: string, name: string, audioMode: AudioMode) =>
-    call(JoinResponse, 'POST', `/api/join/${encodeURIComponent(code)}`, { name, audioMode }),
+  join: (code: string, name: string, audioMode: AudioMode, password?: string) =>
+    call(JoinOrWait, 'POST', `/api/join/${encodeURIComponent(code)}`, { name, audioMode, password }),
+  waiting: (ticket: string) => call(WaitingStatus, 'GET', `/api/waiting/${encodeURIComponent(ticket)}`),
 };

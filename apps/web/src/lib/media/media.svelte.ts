@@ -58,13 +58,17 @@ export class Media {
     });
   }
 
-  async connect(token: MediaToken, audioMode: AudioMode) {
+  /** Connects and publishes; `joinMuted` publishes the microphone muted (the meeting's setting). */
+  async connect(token: MediaToken, audioMode: AudioMode, joinMuted = false) {
     this.status = 'connecting';
     try {
       await this.room.connect(token.url, token.token);
       this.status = 'connected';
       await this.room.localParticipant.setCameraEnabled(true).catch(() => undefined);
-      if (audioMode === 'microphone') await this.room.localParticipant.setMicrophoneEnabled(true);
+      if (audioMode === 'microphone') {
+        await this.room.localParticipant.setMicrophoneEnabled(true);
+        if (joinMuted) await this.room.localParticipant.setMicrophoneEnabled(false);
+      }
     } catch (err) {
       this.status = 'failed';
       this.error = err instanceof Error ? err.message : String(err);
