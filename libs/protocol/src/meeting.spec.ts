@@ -73,7 +73,7 @@ describe('the meeting fold', () => {
       { type: 'participant.joined', participantId: A, name: 'Alice', role: 'viewer', audioMode: 'microphone' },
       { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'microphone' },
       { type: 'participant.left', participantId: B, reason: 'left' },
-      { type: 'meeting.ended', roomClosed: false },
+      { type: 'meeting.ended', roomClosed: false, reason: 'moderator' },
     );
     expect(s.endedAt).toBe('2026-11-23T10:00:03.000Z');
     expect(s.participants[A]).toMatchObject({ present: false, leftReason: 'meeting_ended' });
