@@ -1,5 +1,13 @@
 import { DisplayName, RoomName } from './common';
-import { emptyMeeting, foldMeeting, isAudience, type MeetingEvent, type MeetingState } from './meeting';
+import {
+  deliversTo,
+  emptyMeeting,
+  foldMeeting,
+  isAudience,
+  viewFor,
+  type MeetingEvent,
+  type MeetingState,
+} from './meeting';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
@@ -143,6 +151,43 @@ describe("the fold of the teacher's controls", () => {
   it('replaces the lock settings as a whole', () => {
     const locks = { ...emptyMeeting('m', 'r', 't').locks, microphone: true, publicChat: true };
     expect(fold(...joinBoth, { type: 'locks.changed', locks }).locks).toEqual(locks);
+  });
+});
+
+describe('what a viewer may see', () => {
+  const C = '00000000-0000-4000-8000-00000000000c';
+  const base = fold(
+    { type: 'participant.joined', participantId: A, name: 'Alice', role: 'moderator', audioMode: 'microphone' },
+    { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'microphone' },
+    { type: 'participant.joined', participantId: C, name: 'Chloé', role: 'viewer', audioMode: 'microphone' },
+    { type: 'hand.raised', participantId: C },
+    { type: 'guest.waiting', guestId: '00000000-0000-4000-8000-0000000000ff', name: 'Eve', audioMode: 'microphone' },
+  );
+  const locked = { ...base, locks: { ...base.locks, participantList: true } };
+
+  it('never includes the waiting room for a viewer; a moderator sees it all', () => {
+    expect(viewFor(base, { id: B, role: 'viewer' }).waiting).toEqual({});
+    expect(viewFor(base, { id: A, role: 'moderator' })).toBe(base);
+  });
+
+  it('under the participant-list lock shows a viewer the moderators, the presenter and themself only', () => {
+    expect(Object.keys(viewFor(locked, { id: B, role: 'viewer' }).participants).sort()).toEqual([A, B].sort());
+    expect(viewFor(locked, { id: B, role: 'viewer' }).hands).toEqual([]);
+    const presenting = { ...locked, presenterId: C };
+    expect(Object.keys(viewFor(presenting, { id: B, role: 'viewer' }).participants).sort()).toEqual([A, B, C].sort());
+  });
+
+  it('delivers events about other viewers to a viewer only without that lock', () => {
+    const aboutC = { audience: null, event: { type: 'hand.lowered' as const, participantId: C } };
+    expect(deliversTo(aboutC, base, { id: B, role: 'viewer' })).toBe(true);
+    expect(deliversTo(aboutC, locked, { id: B, role: 'viewer' })).toBe(false);
+    expect(deliversTo(aboutC, locked, { id: C, role: 'viewer' })).toBe(true);
+    expect(deliversTo(aboutC, locked, { id: A, role: 'moderator' })).toBe(true);
+    const forModerators = {
+      audience: { roles: ['moderator' as const] },
+      event: { type: 'guests.messaged' as const, text: 'x' },
+    };
+    expect(deliversTo(forModerators, base, { id: B, role: 'viewer' })).toBe(false);
   });
 });
 

@@ -308,9 +308,34 @@ export function isAudience(
  * The state as one participant may see it: the waiting room is for moderators only. Snapshots
  * go through this; the events it hides are addressed to moderators, so a viewer's fold agrees.
  */
-export function viewFor(state: MeetingState, who: { role: Participant['role'] }): MeetingState {
+export function viewFor(state: MeetingState, who: Viewer): MeetingState {
   if (who.role === 'moderator') return state;
-  return { ...state, waiting: {}, waitingMessage: null };
+  const view = { ...state, waiting: {}, waitingMessage: null };
+  if (!state.locks.participantList) return view;
+  const seen = (id: string) => seesParticipant(state, who, id);
+  return {
+    ...view,
+    participants: Object.fromEntries(Object.entries(state.participants).filter(([id]) => seen(id))),
+    hands: state.hands.filter(seen),
+  };
+}
+
+type Viewer = { id: string; role: Participant['role'] };
+
+/**
+ * Under the participant-list lock a viewer sees the moderators, the presenter and themself only
+ * (as in BigBlueButton); the server enforces it in snapshots and in what it delivers.
+ */
+function seesParticipant(state: MeetingState, who: Viewer, id: string): boolean {
+  if (who.role === 'moderator' || !state.locks.participantList) return true;
+  return id === who.id || id === state.presenterId || state.participants[id]?.role === 'moderator';
+}
+
+/** Whether a logged event goes to this participant, judged on the state after it. */
+export function deliversTo(logged: Pick<LoggedEvent, 'audience' | 'event'>, state: MeetingState, who: Viewer): boolean {
+  if (!isAudience(logged.audience, who)) return false;
+  const subject = 'participantId' in logged.event ? logged.event.participantId : null;
+  return typeof subject !== 'string' || seesParticipant(state, who, subject);
 }
 
 export { DEFAULT_SETTINGS };

@@ -11,12 +11,13 @@ import {
 import type { Server, Socket } from 'socket.io';
 import {
   Handshake,
-  isAudience,
+  deliversTo,
   PROTOCOL_VERSION,
   SOCKET,
   type CommandReply,
   type ErrorCode,
   type LoggedEvent,
+  type MeetingState,
 } from '@estrade/protocol';
 import { logger } from '../logging/logger';
 import { CommandBus } from '../meetings/command-bus';
@@ -55,6 +56,15 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
   afterInit() {
     this.meetings.onEvents((meetingId, events, state) => {
       for (const e of events) this.deliver(meetingId, e, state);
+      // What a viewer may see changed with the locks: viewers start again from a fresh snapshot.
+      if (events.some((e) => e.event.type === 'locks.changed')) {
+        for (const s of this.socketsOf(meetingId)) {
+          const id = (s.data as SocketData).participantId;
+          if (state.participants[id]?.role !== 'moderator') {
+            s.emit(SOCKET.snapshot, this.meetings.snapshotFor({ seq: events.at(-1)!.seq, state }, id));
+          }
+        }
+      }
       // Clients close on these events themselves; the server closes what remains a moment
       // later, after the command's reply and the event itself have gone out.
       for (const { event } of events) {
@@ -139,20 +149,16 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
     return { ok: true, result: this.sessions.issue(data.participantId, data.meetingId) };
   }
 
-  private deliver(
-    meetingId: string,
-    e: LoggedEvent,
-    state: { participants: Record<string, { role: 'moderator' | 'viewer' }> },
-  ) {
+  private deliver(meetingId: string, e: LoggedEvent, state: MeetingState) {
     const wire = { seq: e.seq, at: e.at, actor: e.actor, event: e.event };
-    if (!e.audience) {
+    if (!e.audience && !state.locks.participantList) {
       this.io.to(meetingRoom(meetingId)).emit(SOCKET.event, wire);
       return;
     }
     for (const s of this.socketsOf(meetingId)) {
       const id = (s.data as SocketData).participantId;
       const p = state.participants[id];
-      if (p && isAudience(e.audience, { id, role: p.role })) s.emit(SOCKET.event, wire);
+      if (p && deliversTo(e, state, { id, role: p.role })) s.emit(SOCKET.event, wire);
     }
   }
 

@@ -166,6 +166,35 @@ describe("the teacher's controls, enforced by the server and by LiveKit", () => 
     expect(await s1.send({ type: 'hands.lower-all' })).toMatchObject({ ok: false, code: 'forbidden' });
   });
 
+  it('hides the other viewers from viewers under the participant-list lock, in snapshots and in events', async () => {
+    const room = await classroom.createRoom();
+    const teacher = await classroom.join(room.moderatorCode, 'Mme Gris');
+    const ana = await classroom.join(room.viewerCode, 'Ana');
+    expect(await teacher.send({ type: 'locks.update', locks: { participantList: true } })).toEqual({ ok: true });
+    // Ana is resynchronised with what she may now see.
+    await until(
+      async () => ana.snapshots.length,
+      (n) => n >= 2,
+    );
+    expect(Object.keys(ana.snapshots.at(-1)!.state.participants).sort()).toEqual([teacher.id, ana.id].sort());
+
+    const ben = await classroom.join(room.viewerCode, 'Ben');
+    await ben.send({ type: 'hand.raise' });
+    await teacher.waitForEvent((e) => e.event.type === 'hand.raised');
+    expect(Object.keys(ben.snapshots[0].state.participants).sort()).toEqual([teacher.id, ben.id].sort());
+    expect(ana.events.filter((e) => JSON.stringify(e.event).includes(ben.id))).toEqual([]);
+    expect(teacher.events.filter((e) => JSON.stringify(e.event).includes(ben.id)).length).toBeGreaterThanOrEqual(2);
+
+    // Lifted: viewers get a snapshot with everyone again.
+    const before = ana.snapshots.length;
+    await teacher.send({ type: 'locks.update', locks: { participantList: false } });
+    await until(
+      async () => ana.snapshots.length,
+      (n) => n > before,
+    );
+    expect(Object.keys(ana.snapshots.at(-1)!.state.participants)).toContain(ben.id);
+  });
+
   it.each([
     ['make themself presenter', (s: TestClient) => ({ type: 'presenter.set', participantId: s.id })],
     ['mute the teacher', (_s: TestClient, t: TestClient) => ({ type: 'participant.mute', participantId: t.id })],

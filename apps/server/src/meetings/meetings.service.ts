@@ -4,7 +4,7 @@ import {
   viewFor,
   emptyMeeting,
   foldMeeting,
-  isAudience,
+  deliversTo,
   type LoggedEvent,
   type MeetingState,
   type Snapshot,
@@ -108,14 +108,15 @@ export class MeetingsService {
   }
 
   snapshotFor(m: { seq: number; state: MeetingState }, participantId: string): Snapshot {
-    const who = m.state.participants[participantId] ?? { role: 'viewer' as const };
-    return { seq: m.seq, you: participantId, state: viewFor(m.state, who) };
+    const role = m.state.participants[participantId]?.role ?? 'viewer';
+    return { seq: m.seq, you: participantId, state: viewFor(m.state, { id: participantId, role }) };
   }
 
   /** Events after `seq` that this participant may see (addressed events filtered out). */
   async eventsFor(meetingId: string, afterSeq: number, who: { id: string; role: 'moderator' | 'viewer' }) {
     const events = await this.repo.eventsAfter(meetingId, afterSeq);
-    return events.filter((e) => isAudience(e.audience, who));
+    const { state } = await this.state(meetingId);
+    return events.filter((e) => deliversTo(e, state, who));
   }
 
   private load(meetingId: string): Promise<LiveMeeting> {
