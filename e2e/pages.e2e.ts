@@ -64,3 +64,27 @@ test('the teacher promotes a student, a student leaves, and ending the meeting s
   await teacher.getByTestId('end-meeting').click();
   for (const page of [teacher, zoe]) await expect(page.getByTestId('bye')).toHaveAttribute('data-reason', 'ended');
 });
+
+test('the microphone check before joining shows the level; muted and talking, the student is told', async ({
+  browser,
+}) => {
+  const teacher = await person(browser);
+  const student = await person(browser);
+  const { viewerLink } = await createRoom(teacher, 'Chorale');
+  await student.goto(viewerLink);
+  await student.getByTestId('name-input').fill('Lucie');
+  await student.getByTestId('mic-check-start').click();
+  const level = () => student.getByTestId('mic-level').getAttribute('data-level').then(Number);
+  await expect.poll(level, { timeout: 10_000 }).toBeGreaterThan(0.01);
+  await expect(student.getByTestId('mic-device').locator('option')).not.toHaveCount(0);
+  await student.getByTestId('mic-hear-self').check();
+  await student.getByTestId('join').click();
+  await student.waitForURL(/\/m\//);
+
+  await expect(student.getByTestId('toggle-mic')).toBeEnabled({ timeout: 20_000 });
+  await expect(student.getByTestId('toggle-mic')).toHaveText(/Mute/);
+  await student.getByTestId('toggle-mic').click();
+  await expect(student.getByTestId('toggle-mic')).toHaveText(/Unmute/);
+  // The fake microphone keeps making sound: the page says we are muted.
+  await expect(student.getByTestId('muted-talking')).toBeVisible({ timeout: 15_000 });
+});

@@ -7,6 +7,7 @@ import {
   type TrackPublication,
 } from 'livekit-client';
 import type { AudioMode, MediaToken } from '@estrade/protocol';
+import { preferredMicrophone } from './level';
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -66,7 +67,8 @@ export class Media {
       this.status = 'connected';
       await this.room.localParticipant.setCameraEnabled(true).catch(() => undefined);
       if (audioMode === 'microphone') {
-        await this.room.localParticipant.setMicrophoneEnabled(true);
+        const deviceId = preferredMicrophone();
+        await this.room.localParticipant.setMicrophoneEnabled(true, deviceId ? { deviceId } : undefined);
         if (joinMuted) await this.room.localParticipant.setMicrophoneEnabled(false);
       }
     } catch (err) {
@@ -119,6 +121,13 @@ export class Media {
   get speaking(): Set<string> {
     void this.version;
     return new Set(this.room.activeSpeakers.map((p) => p.identity));
+  }
+
+  /** Stops receiving the cameras of these participants (and receives all others). */
+  subscribeCameras(hidden: Set<string>) {
+    for (const p of this.room.remoteParticipants.values()) {
+      p.getTrackPublication(Track.Source.Camera)?.setSubscribed(!hidden.has(p.identity));
+    }
   }
 
   get cameraOn(): boolean {
