@@ -60,6 +60,8 @@ export const GuestWaiting = z.object({
 });
 export const GuestAdmitted = z.object({ type: z.literal('guest.admitted'), guestId: ParticipantId });
 export const GuestDenied = z.object({ type: z.literal('guest.denied'), guestId: ParticipantId });
+/** The guest closed the waiting page (stopped asking) before anyone decided. */
+export const GuestLeft = z.object({ type: z.literal('guest.left'), guestId: ParticipantId });
 export const GuestsMessaged = z.object({ type: z.literal('guests.messaged'), text: z.string() });
 export const MeetingEndingSoon = z.object({ type: z.literal('meeting.ending-soon'), endsAt: z.string() });
 
@@ -69,6 +71,6 @@ export const WaitingGuest = z.object({
   audioMode: AudioMode,
   device: z.string().optional(),
   since: z.string(),
-  status: z.enum(['waiting', 'admitted', 'denied']),
+  status: z.enum(['waiting', 'admitted', 'denied', 'left']),
 });
 export type WaitingGuest = z.infer<typeof WaitingGuest>;

@@ -42,7 +42,7 @@ export const JoinOrWait = z.union([JoinResponse, WaitingResponse]);
 
 /** GET /api/waiting/:ticket */
 export const WaitingStatus = z.object({
-  status: z.enum(['waiting', 'admitted', 'denied']),
+  status: z.enum(['waiting', 'admitted', 'denied', 'left']),
   message: z.string().nullable(),
   joined: JoinResponse.optional(),
 });

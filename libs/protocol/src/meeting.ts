@@ -40,6 +40,7 @@ import {
   DEFAULT_SETTINGS,
   GuestAdmitted,
   GuestDenied,
+  GuestLeft,
   GuestsAdmit,
   GuestsAdmitAll,
   GuestsDeny,
@@ -110,6 +111,7 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   GuestWaiting,
   GuestAdmitted,
   GuestDenied,
+  GuestLeft,
   GuestsMessaged,
   MeetingEndingSoon,
 ]);
@@ -270,10 +272,11 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
         },
       };
     case 'guest.admitted':
-    case 'guest.denied': {
+    case 'guest.denied':
+    case 'guest.left': {
       const guest = state.waiting[e.guestId];
-      if (!guest) return state;
-      const status = e.type === 'guest.admitted' ? 'admitted' : 'denied';
+      if (!guest || guest.status !== 'waiting') return state;
+      const status = e.type === 'guest.admitted' ? 'admitted' : e.type === 'guest.denied' ? 'denied' : 'left';
       return { ...state, waiting: { ...state.waiting, [e.guestId]: { ...guest, status } } };
     }
     case 'guests.messaged':
@@ -345,6 +348,7 @@ const FOR_MODERATORS: ReadonlySet<MeetingEvent['type']> = new Set([
   'guest.waiting',
   'guest.admitted',
   'guest.denied',
+  'guest.left',
   'guests.messaged',
 ] as const);
 

@@ -3,7 +3,7 @@ import { TestServer } from '../testing/test-server';
 
 describe('access: password, waiting room, limits (real server)', () => {
   // A meeting "minute" of one second lets the duration limit be seen in a test.
-  const server = new TestServer({ MEETING_MINUTE_SECONDS: '1' });
+  const server = new TestServer({ MEETING_MINUTE_SECONDS: '1', WAITING_SILENCE_SECONDS: '2' });
   const classroom = new Classroom(server);
   beforeAll(() => server.start());
   afterAll(async () => {
@@ -104,6 +104,17 @@ describe('access: password, waiting room, limits (real server)', () => {
 
     expect((await server.http('GET', '/api/waiting/forged.ticket')).status).toBe(401);
     anna.close();
+  });
+
+  it("drops a guest who closed the waiting page from the moderators' list", async () => {
+    const r = await room({ settings: { guestPolicy: 'ask-moderator' } });
+    const teacher = await classroom.join(r.moderatorCode, 'M. Lac');
+    const gone = await joinRaw(r.viewerCode, { name: 'Parti' });
+    expect(gone.status).toBe(200);
+    const left = await teacher.waitForEvent((e) => e.event.type === 'guest.left', 8_000);
+    expect(left.actor).toBeNull();
+    const fresh = await classroom.join(r.moderatorCode, 'Mme Rivière');
+    expect(Object.values(fresh.snapshots[0].state.waiting).map((g) => g.status)).toEqual(['left']);
   });
 
   it('turns students away when guests are always denied, but not moderators', async () => {

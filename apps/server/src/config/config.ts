@@ -34,6 +34,8 @@ const Env = z.object({
   RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   /** Seconds in a minute of meeting duration (tests shorten it to see a meeting end). */
   MEETING_MINUTE_SECONDS: z.coerce.number().min(0.01).max(60).default(60),
+  /** A waiting guest who has not asked for this long (the page polls every 1.5 s) has left. */
+  WAITING_SILENCE_SECONDS: z.coerce.number().min(1).max(3600).default(20),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -87,6 +89,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
     minuteMs: e.MEETING_MINUTE_SECONDS * 1000,
+    waitingSilenceMs: e.WAITING_SILENCE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -144,6 +144,37 @@ describe("the teacher's controls, enforced by the server and by LiveKit", () => 
     });
   });
 
+  it("locks viewers' cameras in LiveKit, never the moderators'", async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    await botFor(teacher, false);
+    await botFor(student, false);
+    expect(await teacher.send({ type: 'locks.update', locks: { camera: true } })).toEqual({ ok: true });
+    const studentInLk = await until(
+      () => lkParticipant(student),
+      (p) => !!p && !p.permission?.canPublishSources.includes(TrackSource.CAMERA),
+    );
+    expect(studentInLk?.permission?.canPublishSources).not.toContain(TrackSource.CAMERA);
+    expect((await lkParticipant(teacher))?.permission?.canPublishSources).toContain(TrackSource.CAMERA);
+  });
+
+  it('mutes newcomers when "join muted" is on, by the server, once', async () => {
+    const room = await classroom.createRoom();
+    const teacher = await classroom.join(room.moderatorCode, 'Mme Ocre');
+    await teacher.send({ type: 'settings.update', settings: { joinMuted: true } });
+    const late = await classroom.join(room.viewerCode, 'Tardif');
+    await botFor(late);
+    expect(
+      (
+        await until(
+          () => micOf(late),
+          (t) => !!t?.muted,
+        )
+      )?.muted,
+    ).toBe(true);
+    const muted = await teacher.waitForEvent((e) => e.event.type === 'participant.muted');
+    expect(muted).toMatchObject({ actor: null, event: { participantId: late.id } });
+  });
+
   it('queues raised hands first raised first; a moderator lowers one or all, a student only their own', async () => {
     const room = await classroom.createRoom();
     const teacher = await classroom.join(room.moderatorCode, 'Mme Rose');

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
+import { TrackSource } from 'livekit-server-sdk';
 import { ParticipantId } from '@estrade/protocol';
 import { MeetingsService } from '../meetings/meetings.service';
 import { LivekitService } from './livekit.service';
@@ -12,6 +13,29 @@ export class LivekitWebhookController {
     private readonly meetings: MeetingsService,
   ) {}
 
+  /** Participants whose first microphone was already handled (join muted applies once). */
+  private readonly microphoneSeen = new Set<string>();
+
+  /**
+   * "Join muted": a viewer's first microphone is muted by the server too, so the setting holds
+   * even for a client that does not honour it. They may unmute themselves afterwards.
+   */
+  private async muteOnJoin(meetingId: string, participantId: string) {
+    const key = `${meetingId}/${participantId}`;
+    if (this.microphoneSeen.has(key)) return;
+    this.microphoneSeen.add(key);
+    await this.meetings
+      .decide(meetingId, (state) => {
+        const p = state.participants[participantId];
+        const mute = p?.present && p.role === 'viewer' && state.settings?.joinMuted && !state.endedAt;
+        return {
+          items: mute ? [{ actor: null, event: { type: 'participant.muted' as const, participantId } }] : [],
+          result: undefined,
+        };
+      })
+      .catch(() => undefined);
+  }
+
   @Post('webhook')
   @HttpCode(200)
   async webhook(@Req() req: Request): Promise<{ ok: true }> {
@@ -19,10 +43,15 @@ export class LivekitWebhookController {
     const event = await this.livekit.receiveWebhook(body, req.headers.authorization).catch(() => {
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'Invalid webhook signature' });
     });
-    const connected = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
     const meetingId = event.room?.name;
     const participantId = event.participant?.identity;
-    if (connected === null || !meetingId || !ParticipantId.safeParse(participantId).success) return { ok: true };
+    if (!meetingId || !ParticipantId.safeParse(participantId).success) return { ok: true };
+    if (event.event === 'track_published' && event.track?.source === TrackSource.MICROPHONE) {
+      await this.muteOnJoin(meetingId, participantId!);
+      return { ok: true };
+    }
+    const connected = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
+    if (connected === null) return { ok: true };
     await this.meetings
       .decide(meetingId, (state) => {
         const p = state.participants[participantId!];

@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { logger } from '../logging/logger';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SETTINGS,
@@ -29,7 +30,11 @@ const WAITING_TICKET_MS = 2 * 3600 * 1000;
  * BigBlueButton-compatible API will call the same methods.
  */
 @Injectable()
-export class RoomsService implements OnModuleInit {
+export class RoomsService implements OnModuleInit, OnModuleDestroy {
+  /** When each waiting guest last asked, by meeting; only kept in memory. */
+  private readonly lastAsked = new Map<string, { meetingId: string; at: number }>();
+  private sweeper: NodeJS.Timeout | null = null;
+
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly repo: RoomsRepository,
@@ -37,7 +42,30 @@ export class RoomsService implements OnModuleInit {
     private readonly sessions: SessionsService,
   ) {}
 
+  onModuleDestroy() {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Guests who closed the waiting page leave the moderators' list. */
+  private sweep(now = Date.now()) {
+    for (const [guestId, { meetingId, at }] of this.lastAsked) {
+      if (now - at < this.runtime.config.waitingSilenceMs) continue;
+      this.lastAsked.delete(guestId);
+      this.meetings
+        .decide(meetingId, (state) => ({
+          items:
+            state.waiting[guestId]?.status === 'waiting' && !state.endedAt
+              ? [{ actor: null, event: { type: 'guest.left' as const, guestId } }]
+              : [],
+          result: undefined,
+        }))
+        .catch((err) => logger.warn({ err: String(err), meetingId }, 'could not record a guest leaving'));
+    }
+  }
+
   onModuleInit() {
+    this.sweeper = setInterval(() => this.sweep(), Math.min(5_000, this.runtime.config.waitingSilenceMs / 2));
+    this.sweeper.unref();
     this.meetings.onEvents(async (meetingId, events, state) => {
       const ended = events.find((e) => e.event.type === 'meeting.ended');
       if (ended?.event.type === 'meeting.ended' && ended.event.roomClosed) {
@@ -153,6 +181,7 @@ export class RoomsService implements OnModuleInit {
       now,
     );
     if (waits) {
+      this.lastAsked.set(participantId, { meetingId, at: now.getTime() });
       const { sessionToken } = this.sessions.issue(participantId, meetingId, now.getTime(), WAITING_TICKET_MS);
       return { waiting: true, ticket: sessionToken };
     }
@@ -167,6 +196,8 @@ export class RoomsService implements OnModuleInit {
     if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
     const guest = state.waiting[claims.participantId];
     if (!guest) throw new CommandError('not_found', 'Not waiting in this meeting');
+    if (guest.status === 'waiting') this.lastAsked.set(guest.id, { meetingId: claims.meetingId, at: Date.now() });
+    else this.lastAsked.delete(guest.id);
     if (guest.status !== 'admitted' || !state.participants[guest.id]) {
       return { status: guest.status === 'admitted' ? 'waiting' : guest.status, message: state.waitingMessage };
     }
