@@ -27,7 +27,7 @@ test('a listen-only student switches to the microphone from the classroom, and L
       ?.tracks.filter((t) => t.source === TrackSource.MICROPHONE).length ?? -1;
 
   await expect(student.getByTestId('switch-microphone')).toBeVisible();
-  expect(await micOf()).toBe(0);
+  await expect.poll(micOf, { timeout: 20_000 }).toBe(0);
   await student.getByTestId('switch-microphone').click();
   await expect(teacher.locator(`li[data-participant-id="${hugo}"]`)).toHaveAttribute('data-audio', 'microphone');
   await expect.poll(micOf, { timeout: 15_000 }).toBe(1);

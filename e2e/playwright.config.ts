@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import chromiumArgs from './chromium-args.json';
 
 // A server of its own: embedded PostgreSQL and LiveKit in a throwaway data folder, on ports
 // that do not collide with `npm start` or the integration tests.
@@ -25,15 +26,8 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     launchOptions: {
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      // Fake camera, microphone and screen; loopback WebRTC; no traffic to the outside.
+      args: chromiumArgs,
     },
     permissions: ['camera', 'microphone'],
     locale: 'en-GB',

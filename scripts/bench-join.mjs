@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import chromiumArgs from '../e2e/chromium-args.json' with { type: 'json' };
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PORT = 3250;
@@ -46,15 +47,7 @@ try {
   }
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    args: chromiumArgs,
   });
   const room = await (
     await fetch(`${base}/api/rooms`, {

@@ -1,15 +1,8 @@
-import { Classroom, TestClient } from '../testing/classroom-kit';
-import { TestServer } from '../testing/test-server';
+import { liveClassroom, TestClient } from '../testing/classroom-kit';
 
 describe('access: password, waiting room, limits (real server)', () => {
   // A meeting "minute" of one second lets the duration limit be seen in a test.
-  const server = new TestServer({ MEETING_MINUTE_SECONDS: '1', WAITING_SILENCE_SECONDS: '2' });
-  const classroom = new Classroom(server);
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom({ MEETING_MINUTE_SECONDS: '1', WAITING_SILENCE_SECONDS: '2' });
 
   async function room(body: Record<string, unknown>) {
     const res = await server.http('POST', '/api/rooms', { name: 'Accès', ...body });

@@ -1,15 +1,8 @@
 import { PROTOCOL_VERSION } from '@estrade/protocol';
-import { Classroom, TestClient } from '../testing/classroom-kit';
-import { TestServer } from '../testing/test-server';
+import { liveClassroom, TestClient } from '../testing/classroom-kit';
 
 describe('the classroom socket: commands in, events out, one log per meeting', () => {
-  const server = new TestServer();
-  const classroom = new Classroom(server);
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom();
 
   it('gives a joining participant a snapshot with everyone present, and tells the others', async () => {
     const { teacher, student } = await classroom.withTeacherAndStudent('listen-only');

@@ -1,29 +1,15 @@
 import { dispose } from '@livekit/rtc-node';
 import { TrackSource } from 'livekit-server-sdk';
-import { Classroom, TestClient } from '../testing/classroom-kit';
-import { mediaBot, until } from '../testing/media-bot';
-import { TestServer } from '../testing/test-server';
+import { liveClassroom, TestClient } from '../testing/classroom-kit';
+import { botFor as addBot, until } from '../testing/media-bot';
 
 // rtc-node's native client can be disposed once per process: after every block below.
 afterAll(() => dispose());
 
 describe("the teacher's controls, enforced by the server and by LiveKit", () => {
-  const server = new TestServer();
-  const classroom = new Classroom(server);
-  const bots: { close(): Promise<void> }[] = [];
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    for (const b of bots) await b.close().catch(() => undefined);
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom();
 
-  async function botFor(client: TestClient, publish = true) {
-    const bot = await mediaBot(client);
-    bots.push(bot);
-    if (publish) await bot.publishMicrophone();
-    return bot;
-  }
+  const botFor = (client: TestClient, publish = true) => addBot(classroom, client, publish);
   const lkParticipant = async (c: TestClient) =>
     (await server.livekit().listParticipants(c.meetingId)).find((p) => p.identity === c.id);
   const micOf = async (c: TestClient) =>
@@ -255,21 +241,13 @@ describe("the teacher's controls, enforced by the server and by LiveKit", () => 
 });
 
 describe('removing and banning a participant', () => {
-  const server = new TestServer();
-  const classroom = new Classroom(server);
-  const bots: { close(): Promise<void> }[] = [];
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    for (const b of bots) await b.close().catch(() => undefined);
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom();
   const inLivekit = async (c: TestClient) =>
     (await server.livekit().listParticipants(c.meetingId)).some((p) => p.identity === c.id);
 
   it('removes a participant from the meeting and from LiveKit; without a ban they may come back by the link', async () => {
     const { room, teacher, student } = await classroom.withTeacherAndStudent();
-    bots.push(await mediaBot(student));
+    await addBot(classroom, student, false);
     expect(
       await until(
         () => inLivekit(student),
@@ -300,7 +278,7 @@ describe('removing and banning a participant', () => {
   it('bans: every connection ends, and neither the old session nor a new name from the same browser gets back in', async () => {
     const { room, teacher, student } = await classroom.withTeacherAndStudent();
     const secondTab = await new TestClient(server, student.session, 'second tab').connect();
-    bots.push(await mediaBot(student));
+    await addBot(classroom, student, false);
     expect(
       await until(
         () => inLivekit(student),
@@ -358,21 +336,11 @@ describe('removing and banning a participant', () => {
 });
 
 describe('statuses and reactions', () => {
-  const server = new TestServer();
-  const classroom = new Classroom(server);
-  const bots: { close(): Promise<void> }[] = [];
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    for (const b of bots) await b.close().catch(() => undefined);
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom();
 
   it('stepping away mutes the microphone in LiveKit; reactions are logged; a moderator clears all statuses', async () => {
     const { teacher, student } = await classroom.withTeacherAndStudent();
-    const bot = await mediaBot(student);
-    bots.push(bot);
-    await bot.publishMicrophone();
+    await addBot(classroom, student);
     const mic = async () =>
       (await server.livekit().listParticipants(student.meetingId))
         .find((p) => p.identity === student.id)

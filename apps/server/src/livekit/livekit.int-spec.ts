@@ -1,21 +1,13 @@
 import { dispose } from '@livekit/rtc-node';
 import { TrackSource } from 'livekit-server-sdk';
 import type { MediaToken } from '@estrade/protocol';
-import { Classroom, livekitGrant } from '../testing/classroom-kit';
-import { mediaBot, until } from '../testing/media-bot';
-import { TestServer } from '../testing/test-server';
+import { liveClassroom, livekitGrant } from '../testing/classroom-kit';
+import { botFor, until } from '../testing/media-bot';
 
 describe('media through LiveKit follows the roles (real LiveKit server)', () => {
-  const server = new TestServer();
-  const classroom = new Classroom(server);
-  const bots: { close(): Promise<void> }[] = [];
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    for (const b of bots) await b.close().catch(() => undefined);
-    await dispose();
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom();
+  // rtc-node's native client is disposed once, after the classroom's bots are closed.
+  afterAll(() => dispose());
 
   it('mints tokens whose grant follows the role and audio mode', async () => {
     const room = await classroom.createRoom();
@@ -39,8 +31,7 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
 
   it('lets a microphone participant publish, and LiveKit and the log both know they are connected', async () => {
     const { teacher, student } = await classroom.withTeacherAndStudent('microphone');
-    const bot = await mediaBot(student);
-    bots.push(bot);
+    const bot = await botFor(classroom, student, false);
     await bot.publishMicrophone();
     const participants = await until(
       () => server.livekit().listParticipants(student.meetingId),
@@ -55,8 +46,7 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
 
   it('has LiveKit itself refuse a microphone from a listen-only participant', async () => {
     const { student } = await classroom.withTeacherAndStudent('listen-only');
-    const bot = await mediaBot(student);
-    bots.push(bot);
+    const bot = await botFor(classroom, student, false);
     await expect(bot.publishMicrophone()).rejects.toThrow();
     const me = (await server.livekit().listParticipants(student.meetingId)).find((p) => p.identity === student.id)!;
     expect(me.tracks.filter((t) => t.source === TrackSource.MICROPHONE)).toHaveLength(0);
@@ -65,8 +55,7 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
 
   it('re-permissions LiveKit when a participant switches to listen only, and back', async () => {
     const { student } = await classroom.withTeacherAndStudent('microphone');
-    const bot = await mediaBot(student);
-    bots.push(bot);
+    const bot = await botFor(classroom, student, false);
     await bot.publishMicrophone();
     const lk = server.livekit();
     const find = async () => (await lk.listParticipants(student.meetingId)).find((p) => p.identity === student.id);

@@ -1,14 +1,7 @@
-import { Classroom } from '../testing/classroom-kit';
-import { TestServer } from '../testing/test-server';
+import { liveClassroom } from '../testing/classroom-kit';
 
 describe('rooms and joining by link (real server, PostgreSQL, LiveKit)', () => {
-  const server = new TestServer();
-  const classroom = new Classroom(server);
-  beforeAll(() => server.start());
-  afterAll(async () => {
-    classroom.closeAll();
-    await server.dispose();
-  });
+  const { server, classroom } = liveClassroom();
 
   it('creates a room with two different unguessable codes, stored only as hashes', async () => {
     const room = await classroom.createRoom('  Anglais 5e  ');

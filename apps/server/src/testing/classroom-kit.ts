@@ -8,7 +8,7 @@ import {
   type AudioMode,
   type JoinResponse,
 } from '@estrade/protocol';
-import type { TestServer } from './test-server';
+import { TestServer } from './test-server';
 
 /** A participant's socket.io connection, recording what the server sends it. */
 export class TestClient {
@@ -91,6 +91,12 @@ export class TestClient {
 
 export class Classroom {
   readonly clients: TestClient[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  /** Something to close with the classroom (a LiveKit bot, say). */
+  onClose(close: () => Promise<void>) {
+    this.closers.push(close);
+  }
 
   constructor(readonly server: TestServer) {}
 
@@ -125,9 +131,25 @@ export class Classroom {
     return { room, teacher, student };
   }
 
-  closeAll() {
+  async closeAll() {
+    for (const close of this.closers.splice(0)) await close().catch(() => undefined);
     for (const c of this.clients) c.close();
   }
+}
+
+/**
+ * The real server and a classroom on it for one `describe` block: started before its tests,
+ * everything closed and the server stopped after them.
+ */
+export function liveClassroom(env: Record<string, string> = {}) {
+  const server = new TestServer(env);
+  const classroom = new Classroom(server);
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    await classroom.closeAll();
+    await server.dispose();
+  });
+  return { server, classroom };
 }
 
 /** The grant inside a LiveKit access token (its payload is not encrypted, only signed). */

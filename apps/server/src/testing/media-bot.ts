@@ -7,7 +7,7 @@ import {
   TrackSource as RtcTrackSource,
 } from '@livekit/rtc-node';
 import type { MediaToken } from '@estrade/protocol';
-import type { TestClient } from './classroom-kit';
+import type { Classroom, TestClient } from './classroom-kit';
 
 /** A participant's media side, as a LiveKit bot holding the token Estrade minted for them. */
 export async function mediaBot(client: TestClient) {
@@ -36,4 +36,12 @@ export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, t
     if (ok(v) || Date.now() > deadline) return v;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A bot for this participant, closed with the classroom; publishing its microphone unless told not to. */
+export async function botFor(classroom: Classroom, client: TestClient, publish = true) {
+  const bot = await mediaBot(client);
+  classroom.onClose(bot.close);
+  if (publish) await bot.publishMicrophone();
+  return bot;
 }
