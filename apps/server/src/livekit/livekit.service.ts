@@ -139,10 +139,6 @@ export class LivekitService implements OnModuleInit {
     }
   }
 
-  listParticipants(meetingId: string) {
-    return this.rooms.listParticipants(meetingId);
-  }
-
   receiveWebhook(body: string, auth: string | undefined): Promise<WebhookEvent> {
     return this.webhooks.receive(body, auth);
   }
