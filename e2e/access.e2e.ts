@@ -1,12 +1,9 @@
-import { expect, test } from '@playwright/test';
-import { join, person } from './kit';
+import { join, expect, test } from './kit';
 
-test('waiting room: the teacher sees who waits, messages them, admits one and denies the other', async ({
-  browser,
-}) => {
-  const teacher = await person(browser);
-  const anna = await person(browser);
-  const boris = await person(browser);
+test('waiting room: the teacher sees who waits, messages them, admits one and denies the other', async ({ person }) => {
+  const teacher = await person();
+  const anna = await person();
+  const boris = await person();
   await teacher.goto('/');
   await teacher.getByTestId('room-name-input').fill('Allemand');
   await teacher.getByTestId('room-options').click();
@@ -41,9 +38,9 @@ test('waiting room: the teacher sees who waits, messages them, admits one and de
   await expect(room.locator('li')).toHaveCount(0);
 });
 
-test('a room password is asked of students, and a wrong one is refused with a clear message', async ({ browser }) => {
-  const teacher = await person(browser);
-  const student = await person(browser);
+test('a room password is asked of students, and a wrong one is refused with a clear message', async ({ person }) => {
+  const teacher = await person();
+  const student = await person();
   await teacher.goto('/');
   await teacher.getByTestId('room-name-input').fill('Club échecs');
   await teacher.getByTestId('room-options').click();

@@ -1,4 +1,3 @@
-import { expect, test } from '@playwright/test';
 import { TrackSource } from 'livekit-server-sdk';
 import {
   createRoom,
@@ -8,15 +7,16 @@ import {
   listedParticipants,
   livekitApi,
   meetingIdOf,
-  person,
+  expect,
+  test,
 } from './kit';
 
 test('a teacher and two students join from links, see and hear each other, and a reload keeps a student in class', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const alice = await person(browser);
-  const bob = await person(browser);
+  const teacher = await person();
+  const alice = await person();
+  const bob = await person();
 
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Histoire 3e A');
   await join(teacher, moderatorLink, 'Mme Dupont', 'microphone');

@@ -1,12 +1,11 @@
-import { expect, test } from '@playwright/test';
 import { TrackSource } from 'livekit-server-sdk';
-import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, person } from './kit';
+import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, expect, test } from './kit';
 
 test('a teacher runs the class: hands in order, mute all but the presenter, a microphone lock the student cannot get round', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const [lea, noah, ines] = [await person(browser), await person(browser), await person(browser)];
+  const teacher = await person();
+  const [lea, noah, ines] = [await person(), await person(), await person()];
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Physique 1re');
   await join(teacher, moderatorLink, 'M. Leroy', 'microphone');
   await join(lea, viewerLink, 'Léa', 'microphone');
@@ -65,10 +64,10 @@ test('a teacher runs the class: hands in order, mute all but the presenter, a mi
 });
 
 test('a banned student is sent out and cannot come back from the same browser, even under another name', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const student = await person(browser);
+  const teacher = await person();
+  const student = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Techno');
   await join(teacher, moderatorLink, 'M. Petit', 'microphone');
   await join(student, viewerLink, 'Troll', 'listen-only');
@@ -85,11 +84,11 @@ test('a banned student is sent out and cannot come back from the same browser, e
 });
 
 test('the teacher makes a student presenter; her shared screen shows for everyone and stops when the role moves', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const sarah = await person(browser);
-  const tom = await person(browser);
+  const teacher = await person();
+  const sarah = await person();
+  const tom = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Exposés');
   await join(teacher, moderatorLink, 'Mme Simon', 'microphone');
   await join(sarah, viewerLink, 'Sarah', 'listen-only');
@@ -130,10 +129,10 @@ test('the teacher makes a student presenter; her shared screen shows for everyon
 });
 
 test('a student reacts and steps away (which mutes her); the teacher sees it and clears all statuses', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const student = await person(browser);
+  const teacher = await person();
+  const student = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Latin');
   await join(teacher, moderatorLink, 'M. Caton', 'microphone');
   await join(student, viewerLink, 'Julia', 'microphone');

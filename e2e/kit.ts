@@ -1,22 +1,26 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { E2E_DATA_DIR, E2E_LIVEKIT_PORT } from './playwright.config';
 
-const contexts: BrowserContext[] = [];
-
-/** A person in the classroom: their own browser context (own camera, own session). */
-export async function person(browser: Browser): Promise<Page> {
-  const ctx = await browser.newContext();
-  contexts.push(ctx);
-  return ctx.newPage();
-}
-
-// Everyone leaves after each test, so no camera keeps the CPU busy during the next one.
-test.afterEach(async () => {
-  for (const ctx of contexts.splice(0)) await ctx.close();
+/**
+ * The test function of these specs, with a `person` fixture: each call opens a person's own
+ * browser context (own camera, own session); all of them close when the test ends, so no camera
+ * keeps the CPU busy during the next test.
+ */
+export const test = base.extend<{ person: () => Promise<Page> }>({
+  person: async ({ browser }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      const ctx = await browser.newContext();
+      contexts.push(ctx);
+      return ctx.newPage();
+    });
+    for (const ctx of contexts) await ctx.close();
+  },
 });
+export { expect };
 
 export async function createRoom(page: Page, name: string) {
   await page.goto('/');

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { TrackSource } from 'livekit-server-sdk';
-import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, person } from './kit';
+import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, expect, test } from './kit';
 
 test('a broken link gets a clear page, in French for a French browser', async ({ browser }) => {
   const ctx = await browser.newContext({ locale: 'fr-FR' });
@@ -11,11 +10,9 @@ test('a broken link gets a clear page, in French for a French browser', async ({
   await ctx.close();
 });
 
-test('a listen-only student switches to the microphone from the classroom, and LiveKit sees it', async ({
-  browser,
-}) => {
-  const teacher = await person(browser);
-  const student = await person(browser);
+test('a listen-only student switches to the microphone from the classroom, and LiveKit sees it', async ({ person }) => {
+  const teacher = await person();
+  const student = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Espagnol');
   await join(teacher, moderatorLink, 'M. Garcia', 'microphone');
   await join(student, viewerLink, 'Hugo', 'listen-only');
@@ -38,11 +35,11 @@ test('a listen-only student switches to the microphone from the classroom, and L
 });
 
 test('the teacher promotes a student, a student leaves, and ending the meeting sends everyone to the end page', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const zoe = await person(browser);
-  const yanis = await person(browser);
+  const teacher = await person();
+  const zoe = await person();
+  const yanis = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'SVT');
   await join(teacher, moderatorLink, 'Mme Blanc', 'microphone');
   await join(zoe, viewerLink, 'Zoé', 'microphone');
@@ -66,10 +63,10 @@ test('the teacher promotes a student, a student leaves, and ending the meeting s
 });
 
 test('the microphone check before joining shows the level; muted and talking, the student is told', async ({
-  browser,
+  person,
 }) => {
-  const teacher = await person(browser);
-  const student = await person(browser);
+  const teacher = await person();
+  const student = await person();
   const { viewerLink } = await createRoom(teacher, 'Chorale');
   await student.goto(viewerLink);
   await student.getByTestId('name-input').fill('Lucie');

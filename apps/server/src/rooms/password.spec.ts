@@ -1,6 +1,8 @@
 import { hashPassword, verifyPassword } from './password';
 
 describe('room passwords', () => {
+  // scrypt is slow on purpose; leave room for a busy machine.
+  jest.setTimeout(30_000);
   it('verify the right password and refuse a wrong one', async () => {
     const stored = await hashPassword('Sésame 2026');
     expect(stored).not.toContain('Sésame');
