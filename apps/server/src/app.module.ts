@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Runtime } from './config/config';
 import { AccessModule } from './access/access.module';
+import { ChatModule } from './chat/chat.module';
 import { ClassroomModule } from './classroom/classroom.module';
 import { ControlsModule } from './controls/controls.module';
 import { RuntimeModule } from './infra/runtime.module';
@@ -26,6 +27,7 @@ export class AppModule {
         RoomsModule,
         ControlsModule,
         AccessModule,
+        ChatModule,
         ClassroomModule,
       ],
       controllers: [HealthController],

@@ -53,6 +53,7 @@ export const ErrorCode = z.enum([
   'wrong_password',
   'room_full',
   'guests_denied',
+  'too_fast',
   'invalid_code',
   'unauthenticated',
   'protocol_mismatch',

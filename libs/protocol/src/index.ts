@@ -2,6 +2,7 @@ export * from './common';
 export * from './participants';
 export * from './controls';
 export * from './access';
+export * from './chat';
 export * from './meeting';
 export * from './permissions';
 export * from './http';

@@ -1,5 +1,7 @@
 import { DisplayName, RoomName } from './common';
+import { findMentions } from './chat';
 import {
+  audienceOf,
   deliversTo,
   emptyMeeting,
   foldMeeting,
@@ -167,7 +169,27 @@ describe('what a viewer may see', () => {
 
   it('never includes the waiting room for a viewer; a moderator sees it all', () => {
     expect(viewFor(base, { id: B, role: 'viewer' }).waiting).toEqual({});
-    expect(viewFor(base, { id: A, role: 'moderator' })).toBe(base);
+    expect(viewFor(base, { id: A, role: 'moderator' })).toEqual(base);
+  });
+
+  it('shows everyone, moderators too, the public chat and their own conversations only, the last page of it', () => {
+    const msg = (i: number, from: string, to: string | null): MeetingEvent => ({
+      type: 'chat.sent',
+      messageId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      from,
+      to,
+      text: `m${i}`,
+      replyTo: null,
+      mentions: [],
+    });
+    let s = base;
+    for (let i = 0; i < 60; i++) s = foldMeeting(s, { at: 't', event: msg(i, B, null) });
+    s = foldMeeting(s, { at: 't', event: msg(100, B, C) });
+    const forTeacher = viewFor(s, { id: A, role: 'moderator' }).chat;
+    expect(forTeacher).toHaveLength(50);
+    expect(forTeacher.map((m) => m.text)).not.toContain('m100');
+    expect(forTeacher.at(-1)!.text).toBe('m59');
+    expect(viewFor(s, { id: C, role: 'viewer' }).chat.at(-1)!.text).toBe('m100');
   });
 
   it('under the participant-list lock shows a viewer the moderators, the presenter and themself only', () => {
@@ -188,6 +210,64 @@ describe('what a viewer may see', () => {
       event: { type: 'guests.messaged' as const, text: 'x' },
     };
     expect(deliversTo(forModerators, base, { id: B, role: 'viewer' })).toBe(false);
+  });
+});
+
+describe('the chat fold', () => {
+  const M = '00000000-0000-4000-8000-0000000000e1';
+  const P = '00000000-0000-4000-8000-0000000000e2';
+  const sent = fold(
+    { type: 'chat.sent', messageId: M, from: A, to: null, text: 'Bonjour', replyTo: null, mentions: [B] },
+    { type: 'chat.sent', messageId: P, from: A, to: B, text: 'En privé', replyTo: null, mentions: [] },
+  );
+
+  it('keeps messages in order with their reply, mentions and time', () => {
+    expect(sent.chat.map((m) => [m.text, m.to, m.mentions, m.at])).toEqual([
+      ['Bonjour', null, [B], '2026-11-23T10:00:00.000Z'],
+      ['En privé', B, [], '2026-11-23T10:00:01.000Z'],
+    ]);
+  });
+
+  it('edits, toggles reactions, deletes', () => {
+    let s = foldMeeting(sent, { at: 'e', event: { type: 'chat.edited', messageId: M, text: 'Salut', mentions: [] } });
+    s = foldMeeting(s, {
+      at: 'r',
+      event: { type: 'chat.reaction-toggled', messageId: M, by: B, reaction: 'heart', on: true },
+    });
+    expect(s.chat[0]).toMatchObject({ text: 'Salut', editedAt: 'e', reactions: { heart: [B] } });
+    s = foldMeeting(s, {
+      at: 'r',
+      event: { type: 'chat.reaction-toggled', messageId: M, by: B, reaction: 'heart', on: false },
+    });
+    expect(s.chat[0].reactions.heart).toEqual([]);
+    s = foldMeeting(s, { at: 'd', event: { type: 'chat.deleted', messageId: M } });
+    expect(s.chat[0]).toMatchObject({ deleted: true, text: '' });
+  });
+
+  it('clears the public chat and keeps private conversations', () => {
+    const s = foldMeeting(sent, { at: 'c', event: { type: 'chat.cleared' } });
+    expect(s.chat.map((m) => m.id)).toEqual([P]);
+    expect(s.chatClearedAt).toBe('c');
+  });
+
+  it('addresses a private message and what happens to it to its two ends only', () => {
+    expect(
+      audienceOf({ type: 'chat.sent', messageId: P, from: A, to: B, text: 'x', replyTo: null, mentions: [] }, sent),
+    ).toEqual({ participants: [A, B] });
+    expect(audienceOf({ type: 'chat.deleted', messageId: P }, sent)).toEqual({ participants: [A, B] });
+    expect(audienceOf({ type: 'chat.deleted', messageId: M }, sent)).toBeNull();
+  });
+});
+
+describe('mentions', () => {
+  it('find @names of participants, the longest name first, case-insensitively', () => {
+    const people = [
+      { id: A, name: 'Anne' },
+      { id: B, name: 'Anne Marie' },
+    ];
+    expect(findMentions('merci @anne marie !', people).sort()).toEqual([A, B].sort());
+    expect(findMentions('merci @Anne', people)).toEqual([A]);
+    expect(findMentions('anne sans arobase', people)).toEqual([]);
   });
 });
 

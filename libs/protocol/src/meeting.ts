@@ -53,6 +53,21 @@ import {
   SettingsUpdate,
   WaitingGuest,
 } from './access';
+import {
+  CHAT_PAGE,
+  ChatClear,
+  ChatCleared,
+  ChatDelete,
+  ChatDeleted,
+  ChatEdit,
+  ChatEdited,
+  ChatMessage,
+  ChatReact,
+  ChatReactionToggled,
+  ChatSend,
+  ChatSent,
+  readsMessage,
+} from './chat';
 
 export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) }).strict();
 export const MeetingEnded = z.object({
@@ -83,6 +98,11 @@ export const Command = z.discriminatedUnion('type', [
   GuestsDeny,
   GuestsAdmitAll,
   GuestsMessage,
+  ChatSend,
+  ChatEdit,
+  ChatDelete,
+  ChatReact,
+  ChatClear,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -114,6 +134,11 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   GuestLeft,
   GuestsMessaged,
   MeetingEndingSoon,
+  ChatSent,
+  ChatEdited,
+  ChatDeleted,
+  ChatReactionToggled,
+  ChatCleared,
 ]);
 export type MeetingEvent = z.infer<typeof MeetingEvent>;
 
@@ -147,6 +172,9 @@ export const MeetingState = z.object({
   /** Moderators only: the waiting room (stripped from viewers' snapshots). */
   waiting: z.record(z.string(), WaitingGuest),
   waitingMessage: z.string().nullable(),
+  /** Chat messages in order; snapshots carry the last page a participant may read. */
+  chat: z.array(ChatMessage),
+  chatClearedAt: z.string().nullable(),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -174,6 +202,8 @@ export function emptyMeeting(meetingId: string, roomName: string, startedAt: str
     endingSoon: false,
     waiting: {},
     waitingMessage: null,
+    chat: [],
+    chatClearedAt: null,
   };
 }
 
@@ -281,6 +311,42 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
     }
     case 'guests.messaged':
       return { ...state, waitingMessage: e.text || null };
+    case 'chat.sent':
+      return {
+        ...state,
+        chat: [
+          ...state.chat,
+          {
+            id: e.messageId,
+            at: logged.at,
+            from: e.from,
+            to: e.to,
+            text: e.text,
+            replyTo: e.replyTo,
+            mentions: e.mentions,
+            editedAt: null,
+            deleted: false,
+            reactions: {},
+          },
+        ],
+      };
+    case 'chat.edited':
+      return updateMessage(state, e.messageId, (m) => ({
+        ...m,
+        text: e.text,
+        mentions: e.mentions,
+        editedAt: logged.at,
+      }));
+    case 'chat.deleted':
+      return updateMessage(state, e.messageId, (m) => ({ ...m, text: '', mentions: [], deleted: true, reactions: {} }));
+    case 'chat.reaction-toggled':
+      return updateMessage(state, e.messageId, (m) => {
+        const by = (m.reactions[e.reaction] ?? []).filter((id) => id !== e.by);
+        return { ...m, reactions: { ...m.reactions, [e.reaction]: e.on ? [...by, e.by] : by } };
+      });
+    case 'chat.cleared':
+      // Clearing empties the public chat; private conversations are not the moderator's to erase.
+      return { ...state, chat: state.chat.filter((m) => m.to !== null), chatClearedAt: logged.at };
     case 'participant.banned':
       return {
         ...state,
@@ -307,13 +373,24 @@ export function isAudience(
   return Boolean(audience.participants?.includes(who.id) || audience.roles?.includes(who.role));
 }
 
+function updateMessage(state: MeetingState, id: string, f: (m: ChatMessage) => ChatMessage): MeetingState {
+  const i = state.chat.findIndex((m) => m.id === id);
+  if (i < 0) return state;
+  const chat = [...state.chat];
+  chat[i] = f(chat[i]);
+  return { ...state, chat };
+}
+
 /**
  * The state as one participant may see it: the waiting room is for moderators only. Snapshots
  * go through this; the events it hides are addressed to moderators, so a viewer's fold agrees.
  */
 export function viewFor(state: MeetingState, who: Viewer): MeetingState {
-  if (who.role === 'moderator') return state;
-  const view = { ...state, waiting: {}, waitingMessage: null };
+  // Everyone, moderators included, reads only the public chat and their own conversations.
+  const readable = state.chat.filter((m) => readsMessage(m, who.id));
+  const chat = readable.slice(-CHAT_PAGE);
+  if (who.role === 'moderator') return { ...state, chat };
+  const view = { ...state, chat, waiting: {}, waitingMessage: null };
   if (!state.locks.participantList) return view;
   const seen = (id: string) => seesParticipant(state, who, id);
   return {
@@ -352,6 +429,13 @@ const FOR_MODERATORS: ReadonlySet<MeetingEvent['type']> = new Set([
   'guests.messaged',
 ] as const);
 
-export function audienceOf(event: MeetingEvent): Audience | null {
-  return FOR_MODERATORS.has(event.type) ? { roles: ['moderator'] } : null;
+/** Who an event is for, judged on the state before it: moderators, a private conversation's two ends, or all. */
+export function audienceOf(event: MeetingEvent, state: MeetingState): Audience | null {
+  if (FOR_MODERATORS.has(event.type)) return { roles: ['moderator'] };
+  if (event.type === 'chat.sent') return event.to ? { participants: [event.from, event.to] } : null;
+  if ('messageId' in event) {
+    const m = state.chat.find((x) => x.id === event.messageId);
+    return m?.to ? { participants: [m.from, m.to] } : null;
+  }
+  return null;
 }

@@ -1,9 +1,23 @@
 import { NO_LOCKS, type LockName, type Locks } from './controls';
 import { COMMAND_TYPES, type Command } from './meeting';
-import { COMMAND_PERMISSIONS, decide, publishableSources, type Actor, type Decision } from './permissions';
+import {
+  COMMAND_PERMISSIONS,
+  decide,
+  publishableSources,
+  type Actor,
+  type Decision,
+  type DecisionContext,
+} from './permissions';
 
 const ME = '00000000-0000-4000-8000-00000000000a';
 const OTHER = '00000000-0000-4000-8000-00000000000b';
+const TEACHER = '00000000-0000-4000-8000-00000000000c';
+const MY_MESSAGE = '00000000-0000-4000-8000-0000000000a1';
+const OTHER_MESSAGE = '00000000-0000-4000-8000-0000000000b1';
+const context: DecisionContext = {
+  roleOf: (id) => (id === TEACHER ? 'moderator' : id === OTHER ? 'viewer' : undefined),
+  authorOf: (id) => (id === MY_MESSAGE ? ME : id === OTHER_MESSAGE ? OTHER : undefined),
+};
 const LOCK_NAMES = Object.keys(NO_LOCKS) as LockName[];
 
 const actors: Record<string, Actor> = {
@@ -44,6 +58,16 @@ const expected: Row[] = [
   { command: { type: 'guests.deny', guestIds: [OTHER] }, allowed: MOD, lockedBy: null },
   { command: { type: 'guests.admit-all' }, allowed: MOD, lockedBy: null },
   { command: { type: 'guests.message', text: 'Deux minutes !' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'chat.send', to: null, text: 'Bonjour' }, allowed: ALL, lockedBy: 'publicChat' },
+  { command: { type: 'chat.send', to: OTHER, text: 'Psst' }, allowed: ALL, lockedBy: 'privateChat' },
+  // A private message to a moderator is never locked.
+  { command: { type: 'chat.send', to: TEACHER, text: 'Madame ?' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'chat.edit', messageId: MY_MESSAGE, text: 'Bonjour !' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'chat.edit', messageId: OTHER_MESSAGE, text: 'Hacked' }, allowed: [], lockedBy: null },
+  { command: { type: 'chat.delete', messageId: MY_MESSAGE }, allowed: ALL, lockedBy: null },
+  { command: { type: 'chat.delete', messageId: OTHER_MESSAGE }, allowed: MOD, lockedBy: null },
+  { command: { type: 'chat.react', messageId: OTHER_MESSAGE, reaction: 'heart' }, allowed: ALL, lockedBy: null },
+  { command: { type: 'chat.clear' }, allowed: MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {
@@ -67,7 +91,9 @@ describe('the permission table', () => {
   for (const row of expected) {
     describe(JSON.stringify(row.command), () => {
       it.each(lockSets)('%s', (_name, locks) => {
-        const got = Object.fromEntries(Object.entries(actors).map(([k, a]) => [k, decide(row.command, a, locks)]));
+        const got = Object.fromEntries(
+          Object.entries(actors).map(([k, a]) => [k, decide(row.command, a, locks, context)]),
+        );
         const want = Object.fromEntries(
           Object.keys(actors).map((k) => [k, expectedDecision(row, k as keyof typeof actors, locks)]),
         );

@@ -9,14 +9,21 @@ export interface Actor {
   presenter: boolean;
 }
 
-export type Who = 'anyone' | 'moderator' | 'presenter';
+export type Who = 'anyone' | 'moderator' | 'presenter' | 'nobody';
+
+/** What some rules look at beyond the command: roles of others, authors of messages. */
+export interface DecisionContext {
+  roleOf(participantId: string): Role | undefined;
+  authorOf(messageId: string): string | undefined;
+}
+const NO_CONTEXT: DecisionContext = { roleOf: () => undefined, authorOf: () => undefined };
 
 export interface Rule {
   who: Who;
-  /** Who may aim the command at another participant (its `participantId` is not the actor's). */
+  /** Who may aim it at another participant: their `participantId`, or a message they wrote. */
   others?: Who;
   /** The lock that refuses it to viewers, if any (some depend on the payload). */
-  lock?: LockName | ((command: Command) => LockName | null);
+  lock?: LockName | ((command: Command, context: DecisionContext) => LockName | null);
 }
 
 /**
@@ -47,6 +54,22 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
   'guests.deny': { who: 'moderator' },
   'guests.admit-all': { who: 'moderator' },
   'guests.message': { who: 'moderator' },
+  'chat.send': {
+    who: 'anyone',
+    // As in BigBlueButton, a private message to a moderator stays allowed under the private-chat lock.
+    lock: (c, ctx) =>
+      c.type !== 'chat.send'
+        ? null
+        : c.to === null
+          ? 'publicChat'
+          : ctx.roleOf(c.to) === 'moderator'
+            ? null
+            : 'privateChat',
+  },
+  'chat.edit': { who: 'anyone', others: 'nobody' },
+  'chat.delete': { who: 'anyone', others: 'moderator' },
+  'chat.react': { who: 'anyone' },
+  'chat.clear': { who: 'moderator' },
 };
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';
@@ -59,16 +82,23 @@ function is(who: Who, actor: Actor): boolean {
       return actor.role === 'moderator';
     case 'presenter':
       return actor.presenter;
+    case 'nobody':
+      return false;
   }
 }
 
-export function decide(command: Command, actor: Actor, locks: Locks): Decision {
+export function decide(command: Command, actor: Actor, locks: Locks, context: DecisionContext = NO_CONTEXT): Decision {
   const rule = COMMAND_PERMISSIONS[command.type];
   if (!is(rule.who, actor)) return 'forbidden';
-  const target = 'participantId' in command ? command.participantId : undefined;
+  const target =
+    'participantId' in command
+      ? command.participantId
+      : 'messageId' in command
+        ? context.authorOf(command.messageId)
+        : undefined;
   if (rule.others && target !== undefined && target !== actor.id && !is(rule.others, actor)) return 'forbidden';
   if (actor.role !== 'moderator' && rule.lock) {
-    const lock = typeof rule.lock === 'function' ? rule.lock(command) : rule.lock;
+    const lock = typeof rule.lock === 'function' ? rule.lock(command, context) : rule.lock;
     if (lock && locks[lock]) return 'locked';
   }
   return 'allowed';

@@ -23,6 +23,7 @@ import { logger } from '../logging/logger';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
+import { meetingRoom, SOCKET_OPTIONS } from '../meetings/socket-rooms';
 import { LivekitService } from '../livekit/livekit.service';
 import { PresenceService } from '../participants/presence.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -34,14 +35,12 @@ interface SocketData {
 
 const CLOSE_DELAY_MS = 500;
 
-const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
-
 /**
  * The socket edge of the spine: authenticates a connection from its session token, gives it a
  * snapshot (or exactly the events it missed), relays commands to the CommandBus and delivers
  * logged events to the sockets they are for.
  */
-@WebSocketGateway({ cors: false, maxHttpBufferSize: 64 * 1024 })
+@WebSocketGateway(SOCKET_OPTIONS)
 export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer() private io!: Server;
 

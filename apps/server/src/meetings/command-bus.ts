@@ -67,6 +67,10 @@ export class CommandBus {
           command,
           { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
           state.locks,
+          {
+            roleOf: (id) => state.participants[id]?.role,
+            authorOf: (id) => state.chat.find((m) => m.id === id)?.from,
+          },
         );
         if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
         if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);

@@ -78,7 +78,13 @@ export class MeetingsService {
   private async commit(meetingId: string, m: LiveMeeting, items: NewEvent[], now: Date): Promise<LoggedEvent[]> {
     if (items.length === 0) return [];
     if (m.state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
-    const addressed = items.map((i) => ({ ...i, audience: i.audience ?? audienceOf(i.event) }));
+    // Each event's audience is judged on the state just before it (a private message's two ends).
+    let before = m.state;
+    const addressed = items.map((i) => {
+      const audience = i.audience ?? audienceOf(i.event, before);
+      before = foldMeeting(before, { at: now.toISOString(), event: i.event });
+      return { ...i, audience };
+    });
     const logged = await this.repo.append(meetingId, addressed, now);
     for (const l of logged) m.state = foldMeeting(m.state, l);
     m.seq = logged[logged.length - 1].seq;

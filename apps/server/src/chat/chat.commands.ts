@@ -1,0 +1,81 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { findMentions, readsMessage, type MeetingState, type Participant } from '@estrade/protocol';
+import { CommandBus } from '../meetings/command-bus';
+import { CommandError } from '../meetings/command-error';
+import { take, type Bucket } from './rate-limit';
+
+/** Five messages at once, then one a second: enough to talk, too little to flood a class. */
+const BURST = 5;
+const EVERY_MS = 1000;
+
+/** The chat: public and private messages, edits, deletions, reactions, clearing. */
+@Injectable()
+export class ChatCommands implements OnModuleInit {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly bus: CommandBus) {}
+
+  onModuleInit() {
+    this.bus.register('chat.send', ({ state, actor }, cmd) => {
+      if (cmd.to !== null) {
+        if (cmd.to === actor.id || !state.participants[cmd.to]?.present) {
+          throw new CommandError('not_found', 'No such participant to write to');
+        }
+      }
+      if (cmd.replyTo) readable(state, actor, cmd.replyTo);
+      this.throttle(state.meetingId, actor.id);
+      const audience = cmd.to === null ? present(state) : present(state).filter((p) => p.id === cmd.to);
+      return {
+        events: [
+          {
+            type: 'chat.sent',
+            messageId: randomUUID(),
+            from: actor.id,
+            to: cmd.to,
+            text: cmd.text,
+            replyTo: cmd.replyTo ?? null,
+            mentions: findMentions(cmd.text, audience),
+          },
+        ],
+      };
+    });
+
+    this.bus.register('chat.edit', ({ state, actor }, cmd) => {
+      const m = readable(state, actor, cmd.messageId);
+      const audience = m.to === null ? present(state) : present(state).filter((p) => p.id === m.to || p.id === m.from);
+      return {
+        events: [{ type: 'chat.edited', messageId: m.id, text: cmd.text, mentions: findMentions(cmd.text, audience) }],
+      };
+    });
+
+    this.bus.register('chat.delete', ({ state, actor }, cmd) => {
+      const m = readable(state, actor, cmd.messageId);
+      return { events: [{ type: 'chat.deleted', messageId: m.id }] };
+    });
+
+    this.bus.register('chat.react', ({ state, actor }, cmd) => {
+      const m = readable(state, actor, cmd.messageId);
+      const on = !(m.reactions[cmd.reaction] ?? []).includes(actor.id);
+      return { events: [{ type: 'chat.reaction-toggled', messageId: m.id, by: actor.id, reaction: cmd.reaction, on }] };
+    });
+
+    this.bus.register('chat.clear', () => ({ events: [{ type: 'chat.cleared' }] }));
+  }
+
+  private throttle(meetingId: string, participantId: string) {
+    const key = `${meetingId}/${participantId}`;
+    const { ok, bucket } = take(this.buckets.get(key), Date.now(), BURST, EVERY_MS);
+    this.buckets.set(key, bucket);
+    if (!ok) throw new CommandError('too_fast', 'You are sending messages too fast: wait a moment');
+  }
+}
+
+const present = (state: MeetingState) => Object.values(state.participants).filter((p) => p.present);
+
+/** A message this participant may read and act on; anything else is "not found", never "forbidden". */
+function readable(state: MeetingState, actor: Participant, messageId: string) {
+  const m = state.chat.find((x) => x.id === messageId);
+  if (!m || m.deleted || !readsMessage(m, actor.id)) throw new CommandError('not_found', 'No such message');
+  return m;
+}

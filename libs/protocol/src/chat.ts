@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ParticipantId } from './common';
+
+export const CHAT_MAX_LENGTH = 5000;
+/** Messages in a snapshot; older ones come page by page on request. */
+export const CHAT_PAGE = 50;
+
+export const MessageId = z.uuid();
+export const ChatText = z
+  .string()
+  .max(CHAT_MAX_LENGTH * 2, 'too_long')
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'empty').max(CHAT_MAX_LENGTH, 'too_long'));
+export const ChatReaction = z.enum(['thumbs-up', 'heart', 'laugh', 'surprised', 'sad', 'applause']);
+export type ChatReaction = z.infer<typeof ChatReaction>;
+
+// Commands
+
+/** `to`: null for the public chat, else the other participant of a private conversation. */
+export const ChatSend = z
+  .object({ type: z.literal('chat.send'), to: ParticipantId.nullable(), text: ChatText, replyTo: MessageId.optional() })
+  .strict();
+export const ChatEdit = z.object({ type: z.literal('chat.edit'), messageId: MessageId, text: ChatText }).strict();
+export const ChatDelete = z.object({ type: z.literal('chat.delete'), messageId: MessageId }).strict();
+export const ChatReact = z
+  .object({ type: z.literal('chat.react'), messageId: MessageId, reaction: ChatReaction })
+  .strict();
+export const ChatClear = z.object({ type: z.literal('chat.clear') }).strict();
+
+// Events
+
+export const ChatSent = z.object({
+  type: z.literal('chat.sent'),
+  messageId: MessageId,
+  from: ParticipantId,
+  to: ParticipantId.nullable(),
+  text: z.string(),
+  replyTo: MessageId.nullable(),
+  /** Participants named with @name, resolved by the server when the message was sent. */
+  mentions: z.array(ParticipantId),
+});
+export const ChatEdited = z.object({
+  type: z.literal('chat.edited'),
+  messageId: MessageId,
+  text: z.string(),
+  mentions: z.array(ParticipantId),
+});
+export const ChatDeleted = z.object({ type: z.literal('chat.deleted'), messageId: MessageId });
+export const ChatReactionToggled = z.object({
+  type: z.literal('chat.reaction-toggled'),
+  messageId: MessageId,
+  by: ParticipantId,
+  reaction: ChatReaction,
+  on: z.boolean(),
+});
+export const ChatCleared = z.object({ type: z.literal('chat.cleared') });
+
+export const ChatMessage = z.object({
+  id: MessageId,
+  at: z.string(),
+  from: ParticipantId,
+  to: ParticipantId.nullable(),
+  text: z.string(),
+  replyTo: MessageId.nullable(),
+  mentions: z.array(ParticipantId),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  reactions: z.record(z.string(), z.array(ParticipantId)),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** Whether this participant may read this message: public, or one of its two ends. */
+export function readsMessage(m: Pick<ChatMessage, 'from' | 'to'>, participantId: string): boolean {
+  return m.to === null || m.from === participantId || m.to === participantId;
+}
+
+/** `@name` mentions of present participants, longest names first so "@Anne Marie" beats "@Anne". */
+export function findMentions(text: string, participants: { id: string; name: string }[]): string[] {
+  const lower = text.toLowerCase();
+  const found = new Set<string>();
+  for (const p of [...participants].sort((a, b) => b.name.length - a.name.length)) {
+    const at = lower.indexOf(`@${p.name.toLowerCase()}`);
+    if (at >= 0) found.add(p.id);
+  }
+  return [...found];
+}
+
+/** Request/reply on the socket: older messages, newest first, before a message. */
+export const ChatHistoryRequest = z.object({ before: MessageId.nullable(), limit: z.number().int().min(1).max(200) });
+export const ChatHistory = z.object({ messages: z.array(ChatMessage), more: z.boolean() });
+export type ChatHistory = z.infer<typeof ChatHistory>;
+
+/** Transient: who is typing where; relayed, never logged. */
+export const ChatTyping = z.object({ to: ParticipantId.nullable() });
+export const ChatTypingRelay = z.object({ from: ParticipantId, to: ParticipantId.nullable() });
