@@ -104,6 +104,23 @@ export class ClassroomConnection {
     return reply.result;
   }
 
+  /** A request that is not a command (a read, say): resolves with its result or rejects with the code. */
+  async request(name: string, body?: unknown): Promise<unknown> {
+    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name, body));
+    if (!reply.ok) throw new CommandRefused(reply.code, reply.message);
+    return reply.result;
+  }
+
+  /** Transient traffic (typing…): sent and received without the log. */
+  transient(name: string, body: unknown) {
+    if (this.socket.connected) this.socket.volatile.emit(name, body);
+  }
+
+  onTransient(name: string, handler: (body: unknown) => void): () => void {
+    this.socket.on(name, handler);
+    return () => this.socket.off(name, handler);
+  }
+
   async mediaToken(): Promise<MediaToken> {
     const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(SOCKET.mediaToken));
     if (!reply.ok) throw new CommandRefused(reply.code, reply.message);

@@ -1,0 +1,127 @@
+import { ChatHistory, ChatTypingRelay, type ChatMessage, type LoggedEvent } from '@estrade/protocol';
+import type { ClassroomConnection } from '../classroom/connection.svelte';
+
+/** A conversation: the public chat (null) or a private one with another participant. */
+export type ConversationId = string | null;
+const key = (c: ConversationId) => c ?? 'public';
+
+/**
+ * The chat as this participant sees it: conversations, unread counts, older pages, who is typing.
+ * Messages come from the meeting state (the same fold as everything else); older pages are
+ * fetched on demand and kept here.
+ */
+export class ChatStore {
+  active = $state<ConversationId>(null);
+  /** Private conversations opened in this tab, besides those that already have messages. */
+  opened = $state<string[]>([]);
+  older = $state<ChatMessage[]>([]);
+  moreOlder = $state(true);
+  typing = $state<Record<string, number>>({});
+  sound = $state(false);
+  private readUpTo = $state<Record<string, string>>({});
+  private loadingOlder = false;
+
+  constructor(private readonly conn: ClassroomConnection) {}
+
+  /** Starts listening; returns a function that stops. */
+  start(onNotify: (e: LoggedEvent) => void): () => void {
+    const offEvent = this.conn.onEvent((e) => {
+      if (e.event.type !== 'chat.sent' || e.event.from === this.conn.you) return;
+      // A mention always calls for attention; a private message when its conversation is not in view.
+      const mentioned = e.event.mentions.includes(this.conn.you);
+      const elsewhere = this.active !== e.event.from || document.hidden;
+      if (mentioned || (e.event.to === this.conn.you && elsewhere)) onNotify(e);
+    });
+    const offTyping = this.conn.onTransient('chat.typing', (body) => {
+      const t = ChatTypingRelay.safeParse(body);
+      if (t.success) this.typing = { ...this.typing, [`${t.data.from}|${key(t.data.to)}`]: Date.now() + 3000 };
+    });
+    return () => {
+      offEvent();
+      offTyping();
+    };
+  }
+
+  /** Every message this participant may read, oldest first. */
+  get all(): ChatMessage[] {
+    const recent = this.conn.state?.chat ?? [];
+    const seen = new Set(recent.map((m) => m.id));
+    return [...this.older.filter((m) => !seen.has(m.id)), ...recent];
+  }
+
+  conversationOf(m: ChatMessage): ConversationId {
+    if (m.to === null) return null;
+    return m.from === this.conn.you ? m.to : m.from;
+  }
+
+  messages(c: ConversationId): ChatMessage[] {
+    return this.all.filter((m) => this.conversationOf(m) === c);
+  }
+
+  /** Private conversations: those with messages and those opened here, in order of appearance. */
+  get conversations(): string[] {
+    const ids: string[] = [];
+    for (const m of this.all) {
+      const c = this.conversationOf(m);
+      if (c && !ids.includes(c)) ids.push(c);
+    }
+    for (const id of this.opened) if (!ids.includes(id)) ids.push(id);
+    return ids;
+  }
+
+  unread(c: ConversationId): number {
+    const list = this.messages(c).filter((m) => m.from !== this.conn.you && !m.deleted);
+    const last = this.readUpTo[key(c)];
+    const at = last ? list.findIndex((m) => m.id === last) : -1;
+    return list.length - (at + 1);
+  }
+
+  markRead(c: ConversationId) {
+    const list = this.messages(c);
+    const last = list.at(-1);
+    if (last && this.readUpTo[key(c)] !== last.id) this.readUpTo = { ...this.readUpTo, [key(c)]: last.id };
+  }
+
+  open(c: ConversationId) {
+    if (c && !this.opened.includes(c)) this.opened = [...this.opened, c];
+    this.active = c;
+    this.markRead(c);
+  }
+
+  /** Who is typing in this conversation right now (not us). */
+  typingIn(c: ConversationId, now: number): string[] {
+    return Object.entries(this.typing)
+      .filter(([k, until]) => {
+        const [from, to] = k.split('|');
+        if (until <= now || from === this.conn.you) return false;
+        return c === null ? to === 'public' : from === c && to === this.conn.you;
+      })
+      .map(([k]) => k.split('|')[0]);
+  }
+
+  sendTyping(c: ConversationId) {
+    this.conn.transient('chat.typing', { to: c });
+  }
+
+  /** Fetches the page before the oldest message held; false once there is nothing older. */
+  async loadOlder(): Promise<boolean> {
+    if (this.loadingOlder || !this.moreOlder) return false;
+    this.loadingOlder = true;
+    try {
+      const before = this.all[0]?.id ?? null;
+      if (!before) return (this.moreOlder = false);
+      const page = ChatHistory.parse(await this.conn.request('chat.history', { before, limit: 50 }));
+      this.older = [...[...page.messages].reverse(), ...this.older];
+      this.moreOlder = page.more;
+      return page.more;
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  /** The whole conversation, for export: loads every older page first. */
+  async everything(c: ConversationId): Promise<ChatMessage[]> {
+    while (this.moreOlder && (await this.loadOlder()));
+    return this.messages(c);
+  }
+}

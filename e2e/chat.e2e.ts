@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import { createRoom, expect, join, test } from './kit';
+
+test('chat: a public message, a mention that notifies, a reply, a reaction, a private conversation the third never sees, saving and clearing', async ({
+  person,
+}) => {
+  const teacher = await person();
+  const ana = await person();
+  const ben = await person();
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Philosophie');
+  await join(teacher, moderatorLink, 'M. Kant', 'listen-only');
+  await join(ana, viewerLink, 'Ana', 'listen-only');
+  await join(ben, viewerLink, 'Ben', 'listen-only');
+  const messages = (page: typeof ana) => page.getByTestId('chat-messages').getByTestId('chat-message');
+
+  // Public message, seen by all.
+  await ana.getByTestId('chat-input').fill('Bonjour tout le monde');
+  await ana.getByTestId('chat-input').press('Enter');
+  for (const page of [teacher, ben]) await expect(messages(page)).toContainText(['Bonjour tout le monde']);
+
+  // A mention with completion: Ana is notified.
+  await teacher.getByTestId('chat-input').fill('@An');
+  await teacher.getByTestId('mention-suggestions').getByText('@Ana').click();
+  await teacher.getByTestId('chat-input').pressSequentially('peux-tu lire la suite ?');
+  await teacher.getByTestId('chat-send').click();
+  await expect(ana.getByTestId('chat-notification')).toContainText('M. Kant');
+  await expect(messages(ana).last()).toContainText('@Ana peux-tu lire la suite ?');
+
+  // Ben replies to Ana's message; the quote shows for everyone.
+  const anaMessage = messages(ben).filter({ hasText: 'Bonjour tout le monde' });
+  await anaMessage.hover();
+  await anaMessage.getByTestId('chat-reply').click();
+  await ben.getByTestId('chat-input').fill('Bonjour Ana !');
+  await ben.getByTestId('chat-input').press('Enter');
+  await expect(messages(teacher).last().getByTestId('chat-quote')).toContainText('Ana: Bonjour tout le monde');
+
+  // The teacher reacts to Ana's message.
+  const forTeacher = messages(teacher).filter({ hasText: 'Bonjour tout le monde' }).first();
+  await forTeacher.hover();
+  await forTeacher.getByTestId('chat-react-heart').click();
+  await expect(messages(ana).first().getByTestId('chat-reaction')).toHaveText('❤️ 1');
+
+  // A private conversation between Ana and the teacher.
+  await ana.locator('li', { hasText: 'M. Kant' }).getByTestId('start-chat').click();
+  await ana.getByTestId('chat-input').fill('Question privée : puis-je sortir ?');
+  await ana.getByTestId('chat-input').press('Enter');
+  await expect(teacher.getByTestId('chat-notification')).toContainText('Ana');
+  const privateTab = teacher.getByTestId('chat-tab-private');
+  await expect(privateTab.getByTestId('unread')).toHaveText('1');
+  await privateTab.click();
+  await expect(messages(teacher)).toContainText(['Question privée : puis-je sortir ?']);
+  await expect(ben.getByText('Question privée')).toHaveCount(0);
+  await expect(ben.getByTestId('chat-tab-private')).toHaveCount(0);
+
+  // Save the public chat as text: the file has the messages, with names.
+  await teacher.getByTestId('chat-tab-public').click();
+  const [file] = await Promise.all([teacher.waitForEvent('download'), teacher.getByTestId('chat-save-text').click()]);
+  const text = fs.readFileSync((await file.path())!, 'utf8');
+  expect(text).toContain('Ana: Bonjour tout le monde');
+  expect(text).toContain('Ben: Bonjour Ana !');
+  expect(text).not.toContain('Question privée');
+
+  // The teacher clears the public chat.
+  await teacher.getByTestId('chat-clear').click();
+  for (const page of [ana, ben]) {
+    await page.getByTestId('chat-tab-public').click();
+    await expect(page.getByTestId('chat-cleared')).toBeVisible();
+    await expect(messages(page)).toHaveCount(0);
+  }
+});
+
+test('chat: a message is shown as text, never run as markup', async ({ person }) => {
+  const teacher = await person();
+  const student = await person();
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Sécurité');
+  await join(teacher, moderatorLink, 'Mme Turing', 'listen-only');
+  await join(student, viewerLink, 'Mallory', 'listen-only');
+  let dialogs = 0;
+  teacher.on('dialog', (d) => (dialogs++, void d.dismiss()));
+  const payload = '<img src=x onerror="alert(1)"><script>alert(2)</script> voir https://example.org/cours';
+  await student.getByTestId('chat-input').fill(payload);
+  await student.getByTestId('chat-input').press('Enter');
+  const shown = teacher.getByTestId('chat-message').last();
+  await expect(shown).toContainText('<img src=x onerror="alert(1)"><script>alert(2)</script>');
+  await expect(shown.locator('img, script')).toHaveCount(0);
+  await expect(shown.locator('a')).toHaveAttribute('href', 'https://example.org/cours');
+  await expect(shown.locator('a')).toHaveAttribute('rel', 'noopener noreferrer nofollow');
+  expect(dialogs).toBe(0);
+});
