@@ -8,6 +8,7 @@ test('waiting room: the teacher sees who waits, messages them, admits one and de
   await teacher.getByTestId('room-name-input').fill('Allemand');
   await teacher.getByTestId('room-options').click();
   await teacher.getByTestId('guest-policy').selectOption('ask-moderator');
+  await teacher.getByTestId('welcome-message').fill('Bienvenue ! Cours sur https://example.org/allemand');
   await teacher.getByTestId('create-room').click();
   const moderatorLink = await teacher.getByTestId('moderator-link').inputValue();
   const viewerLink = await teacher.getByTestId('viewer-link').inputValue();
@@ -33,6 +34,7 @@ test('waiting room: the teacher sees who waits, messages them, admits one and de
   await room.locator('li', { hasText: 'Boris' }).getByTestId('deny').click();
   await anna.waitForURL(/\/m\//);
   await expect(anna.getByTestId('participant-list')).toContainText('Frau Weber');
+  await expect(anna.getByTestId('chat-welcome')).toContainText('Bienvenue !');
   await expect(boris.getByTestId('waiting')).toHaveAttribute('data-denied', 'true');
   await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(2);
   await expect(room.locator('li')).toHaveCount(0);

@@ -18,6 +18,8 @@ export const MeetingSettings = z.object({
     .nullable(),
   /** Newcomers join with their microphone muted. */
   joinMuted: z.boolean(),
+  /** Shown first in the public chat. */
+  welcomeMessage: z.string().trim().max(1000).nullable(),
 });
 export type MeetingSettings = z.infer<typeof MeetingSettings>;
 export const DEFAULT_SETTINGS: MeetingSettings = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: MeetingSettings = {
   maxParticipants: null,
   maxDurationMinutes: null,
   joinMuted: false,
+  welcomeMessage: null,
 };
 
 export const RoomPassword = z.string().min(4, 'too_short').max(128, 'too_long');
@@ -47,7 +50,8 @@ export const GuestsMessage = z.object({ type: z.literal('guests.message'), text:
 
 export const SettingsChanged = z.object({
   type: z.literal('settings.changed'),
-  settings: MeetingSettings,
+  // Logged events are never rewritten: a field added later must read older events too.
+  settings: MeetingSettings.extend({ welcomeMessage: MeetingSettings.shape.welcomeMessage.default(null) }),
   /** When the meeting will end by itself (from the start and the maximum duration), if ever. */
   endsAt: z.string().nullable(),
 });

@@ -3,6 +3,7 @@ export * from './participants';
 export * from './controls';
 export * from './access';
 export * from './chat';
+export * from './chat-export';
 export * from './meeting';
 export * from './permissions';
 export * from './http';

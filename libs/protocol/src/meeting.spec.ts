@@ -7,7 +7,7 @@ import {
   foldMeeting,
   isAudience,
   viewFor,
-  type MeetingEvent,
+  MeetingEvent,
   type MeetingState,
 } from './meeting';
 
@@ -268,6 +268,17 @@ describe('mentions', () => {
     expect(findMentions('merci @anne marie !', people).sort()).toEqual([A, B].sort());
     expect(findMentions('merci @Anne', people)).toEqual([A]);
     expect(findMentions('anne sans arobase', people)).toEqual([]);
+  });
+});
+
+describe('old logged events', () => {
+  it('still read after a field was added (settings logged before the welcome message existed)', () => {
+    const old = {
+      type: 'settings.changed',
+      settings: { guestPolicy: 'always-accept', maxParticipants: null, maxDurationMinutes: null, joinMuted: false },
+      endsAt: null,
+    };
+    expect(MeetingEvent.parse(old)).toMatchObject({ settings: { welcomeMessage: null } });
   });
 });
 

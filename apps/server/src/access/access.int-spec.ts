@@ -39,9 +39,10 @@ describe('access: password, waiting room, limits (real server)', () => {
   });
 
   it('puts students in a waiting room that only moderators see; they admit, deny and message', async () => {
-    const r = await room({ settings: { guestPolicy: 'ask-moderator' } });
+    const r = await room({ settings: { guestPolicy: 'ask-moderator', welcomeMessage: '  Bienvenue en cours ' } });
     const teacher = await classroom.join(r.moderatorCode, 'M. Soleil');
     expect(teacher.snapshots[0].state.settings?.guestPolicy).toBe('ask-moderator');
+    expect(teacher.snapshots[0].state.settings?.welcomeMessage).toBe('Bienvenue en cours');
 
     const first = await joinRaw(r.viewerCode, { name: 'Anna' });
     expect(first.status).toBe(200);

@@ -12,6 +12,7 @@ export class RoomEntity {
   @Column('text', { name: 'guest_policy' }) guestPolicy!: 'always-accept' | 'ask-moderator' | 'always-deny';
   @Column('integer', { name: 'max_participants', nullable: true }) maxParticipants!: number | null;
   @Column('integer', { name: 'max_duration_minutes', nullable: true }) maxDurationMinutes!: number | null;
+  @Column('text', { name: 'welcome_message', nullable: true }) welcomeMessage!: string | null;
 }
 
 @Entity('meetings')

@@ -67,9 +67,10 @@ export class LivekitService implements OnModuleInit {
           }
           case 'presenter.changed':
           case 'locks.changed':
-            // Grants depend on both: re-permission everyone connected to media.
+            // Grants depend on both: re-permission everyone present (the webhook saying they
+            // reached LiveKit may still be on its way; a 404 for those not there is ignored).
             for (const p of Object.values(state.participants)) {
-              if (p.present && p.inMedia) await this.updatePermissions(meetingId, p, state);
+              if (p.present) await this.updatePermissions(meetingId, p, state);
             }
             break;
           case 'participant.muted':

@@ -95,6 +95,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
       guestPolicy: s.guestPolicy,
       maxParticipants: s.maxParticipants,
       maxDurationMinutes: s.maxDurationMinutes,
+      welcomeMessage: s.welcomeMessage || null,
     });
     return { roomId: id, name, moderatorCode, viewerCode };
   }
@@ -231,5 +232,6 @@ function roomSettings(room: RoomEntity): MeetingSettings {
     guestPolicy: room.guestPolicy,
     maxParticipants: room.maxParticipants,
     maxDurationMinutes: room.maxDurationMinutes,
+    welcomeMessage: room.welcomeMessage,
   };
 }

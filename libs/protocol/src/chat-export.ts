@@ -1,10 +1,10 @@
-import type { ChatMessage } from '@estrade/protocol';
+import type { ChatMessage } from './chat';
 
 type Names = (id: string) => string;
 
-const time = (iso: string) => new Date(iso).toLocaleString();
+const time = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
 
-/** The conversation as plain text, one message a line: `[time] name: text`. */
+/** The conversation as plain text, one message a line: `[YYYY-MM-DD HH:MM] name: text` (UTC). */
 export function chatAsText(messages: ChatMessage[], nameOf: Names): string {
   return messages
     .filter((m) => !m.deleted)
@@ -25,13 +25,4 @@ export function chatAsHtml(title: string, messages: ChatMessage[], nameOf: Names
     )
     .join('\n');
   return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1><ul>\n${items}\n</ul></body></html>\n`;
-}
-
-export function download(filename: string, type: string, content: string) {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
