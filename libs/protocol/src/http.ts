@@ -75,5 +75,7 @@ export const SOCKET = {
   event: 'event',
   mediaToken: 'media.token',
   sessionRenew: 'session.renew',
+  chatHistory: 'chat.history',
+  chatTyping: 'chat.typing',
   fatal: 'fatal',
 } as const;

@@ -1,6 +1,6 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { ChatHistoryRequest, ChatTyping, readsMessage, type CommandReply } from '@estrade/protocol';
+import { ChatHistoryRequest, ChatTyping, readsMessage, SOCKET, type CommandReply } from '@estrade/protocol';
 import { MeetingsService } from '../meetings/meetings.service';
 import { meetingRoom, SOCKET_OPTIONS } from '../meetings/socket-rooms';
 
@@ -17,7 +17,7 @@ interface SocketData {
 export class ChatGateway {
   constructor(private readonly meetings: MeetingsService) {}
 
-  @SubscribeMessage('chat.history')
+  @SubscribeMessage(SOCKET.chatHistory)
   async history(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<CommandReply> {
     const { meetingId, participantId } = socket.data as SocketData;
     if (!meetingId || !participantId) return { ok: false, code: 'unauthenticated', message: 'Not in a meeting' };
@@ -31,7 +31,7 @@ export class ChatGateway {
     return { ok: true, result: { messages: mine.slice(start, end).reverse(), more: start > 0 } };
   }
 
-  @SubscribeMessage('chat.typing')
+  @SubscribeMessage(SOCKET.chatTyping)
   typing(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): void {
     const { meetingId, participantId } = socket.data as SocketData;
     const req = ChatTyping.safeParse(body);
@@ -39,12 +39,12 @@ export class ChatGateway {
     const relay = { from: participantId, to: req.data.to };
     const room = meetingRoom(meetingId);
     if (req.data.to === null) {
-      socket.to(room).emit('chat.typing', relay);
+      socket.to(room).emit(SOCKET.chatTyping, relay);
       return;
     }
     for (const id of socket.nsp.adapter.rooms.get(room) ?? []) {
       const other = socket.nsp.sockets.get(id);
-      if ((other?.data as SocketData | undefined)?.participantId === req.data.to) other!.emit('chat.typing', relay);
+      if ((other?.data as SocketData | undefined)?.participantId === req.data.to) other!.emit(SOCKET.chatTyping, relay);
     }
   }
 }

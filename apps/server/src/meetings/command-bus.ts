@@ -23,7 +23,6 @@ export interface CommandContext {
 
 export interface HandlerResult {
   events: MeetingEvent[];
-  result?: unknown;
 }
 
 export type CommandHandler<T extends CommandType> = (
@@ -59,7 +58,7 @@ export class CommandBus {
       const command = parsed.data;
       const handler = this.handlers.get(command.type);
       if (!handler) return refuse('unknown_command', `Unknown command: ${command.type}`);
-      const result = await this.meetings.decide(meetingId, async (state) => {
+      await this.meetings.decide(meetingId, async (state) => {
         const actor = state.participants[participantId];
         if (!actor || !actor.present) throw new CommandError('unauthenticated', 'You are not in this meeting');
         if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
@@ -75,9 +74,9 @@ export class CommandBus {
         if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
         if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);
         const out = await handler({ meetingId, actor, state }, command);
-        return { items: out.events.map((event) => ({ actor: participantId, event })), result: out.result };
+        return { items: out.events.map((event) => ({ actor: participantId, event })), result: undefined };
       });
-      return { ok: true, result };
+      return { ok: true };
     } catch (err) {
       if (err instanceof CommandError) return refuse(err.code, err.message);
       logger.error({ err, meetingId, participantId }, 'command failed');

@@ -78,15 +78,16 @@ export class MeetingsService {
   private async commit(meetingId: string, m: LiveMeeting, items: NewEvent[], now: Date): Promise<LoggedEvent[]> {
     if (items.length === 0) return [];
     if (m.state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
-    // Each event's audience is judged on the state just before it (a private message's two ends).
-    let before = m.state;
+    // Folded once, here: each event's audience is judged on the state just before it (a private
+    // message's two ends), and the state after the last one becomes the meeting's once logged.
+    let after = m.state;
     const addressed = items.map((i) => {
-      const audience = i.audience ?? audienceOf(i.event, before);
-      before = foldMeeting(before, { at: now.toISOString(), event: i.event });
+      const audience = i.audience ?? audienceOf(i.event, after);
+      after = foldMeeting(after, { at: now.toISOString(), event: i.event });
       return { ...i, audience };
     });
     const logged = await this.repo.append(meetingId, addressed, now);
-    for (const l of logged) m.state = foldMeeting(m.state, l);
+    m.state = after;
     m.seq = logged[logged.length - 1].seq;
     // Listeners run in log order; their slow side effects (LiveKit calls) are not awaited here.
     for (const listener of this.listeners) {

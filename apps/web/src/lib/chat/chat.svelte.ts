@@ -1,4 +1,4 @@
-import { ChatHistory, ChatTypingRelay, type ChatMessage, type LoggedEvent } from '@estrade/protocol';
+import { ChatHistory, ChatTypingRelay, SOCKET, type ChatMessage, type LoggedEvent } from '@estrade/protocol';
 import type { ClassroomConnection } from '../classroom/connection.svelte';
 
 /** A conversation: the public chat (null) or a private one with another participant. */
@@ -32,7 +32,7 @@ export class ChatStore {
       const elsewhere = this.active !== e.event.from || document.hidden;
       if (mentioned || (e.event.to === this.conn.you && elsewhere)) onNotify(e);
     });
-    const offTyping = this.conn.onTransient('chat.typing', (body) => {
+    const offTyping = this.conn.onTransient(SOCKET.chatTyping, (body) => {
       const t = ChatTypingRelay.safeParse(body);
       if (t.success) this.typing = { ...this.typing, [`${t.data.from}|${key(t.data.to)}`]: Date.now() + 3000 };
     });
@@ -100,7 +100,7 @@ export class ChatStore {
   }
 
   sendTyping(c: ConversationId) {
-    this.conn.transient('chat.typing', { to: c });
+    this.conn.transient(SOCKET.chatTyping, { to: c });
   }
 
   /** Fetches the page before the oldest message held; false once there is nothing older. */
@@ -110,7 +110,7 @@ export class ChatStore {
     try {
       const before = this.all[0]?.id ?? null;
       if (!before) return (this.moreOlder = false);
-      const page = ChatHistory.parse(await this.conn.request('chat.history', { before, limit: 50 }));
+      const page = ChatHistory.parse(await this.conn.request(SOCKET.chatHistory, { before, limit: 50 }));
       this.older = [...[...page.messages].reverse(), ...this.older];
       this.moreOlder = page.more;
       return page.more;
