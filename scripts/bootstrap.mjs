@@ -4,7 +4,7 @@
 // that the `node` devDependency puts first on the PATH of npm scripts.
 //
 //   node scripts/bootstrap.mjs              for `npm start`
-//   node scripts/bootstrap.mjs --for-tests  also the system packages the browser tests need
+//   node scripts/bootstrap.mjs --for-tests  also the system packages the tests need
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -50,12 +50,30 @@ if (process.env.LIVEKIT_URL) {
   run('go', ['install', LIVEKIT_MODULE], { env: { ...process.env, GOBIN: dirname(livekitBinary) } });
 }
 
-// 3. System packages: Chromium for the browser tests.
-if (forTests && !existsSync('/usr/bin/chromium')) {
-  if (!isRoot) fail('Chromium is missing: install the Debian package `chromium` (apt-get install chromium)');
-  run('apt-get', ['update']);
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+// 3. System packages, from Debian when root: LibreOffice converts ODF and Office uploads (the
+// server starts without it and refuses those uploads with a clear message); Chromium and
+// poppler-utils (pdfinfo, pdftocairo: a second opinion on page counts, and the benchmark's
+// baseline) are for the tests.
+const wanted = [];
+if (!has('soffice')) wanted.push(
+    'libreoffice-impress-nogui',
+    'libreoffice-writer-nogui',
+    'libreoffice-calc-nogui',
+    'fonts-dejavu-core',
+    'fonts-liberation2',
+  );
+if (forTests && !existsSync('/usr/bin/chromium')) wanted.push('chromium');
+if (forTests && !has('pdfinfo')) wanted.push('poppler-utils');
+if (wanted.length > 0) {
+  if (!isRoot) {
+    const msg = `missing Debian packages: ${wanted.join(' ')} (apt-get install ${wanted.join(' ')})`;
+    if (forTests) fail(msg);
+    say(`${msg}; starting without them`);
+  } else {
+    run('apt-get', ['update']);
+    run('apt-get', ['install', '-y', '--no-install-recommends', ...wanted], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  }
 }
 say('ready');

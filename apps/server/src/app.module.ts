@@ -9,6 +9,7 @@ import { RuntimeModule } from './infra/runtime.module';
 import { LivekitModule } from './livekit/livekit.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { ParticipantsModule } from './participants/participants.module';
+import { PresentationsModule } from './presentations/presentations.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { HealthController } from './web/health.controller';
@@ -28,6 +29,7 @@ export class AppModule {
         ControlsModule,
         AccessModule,
         ChatModule,
+        PresentationsModule,
         ClassroomModule,
       ],
       controllers: [HealthController],

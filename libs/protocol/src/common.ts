@@ -57,6 +57,14 @@ export const ErrorCode = z.enum([
   'invalid_code',
   'unauthenticated',
   'protocol_mismatch',
+  'too_large',
+  'unsupported_type',
+  'broken_document',
+  'encrypted',
+  'too_many_pages',
+  'conversion_failed',
+  'conversion_timeout',
+  'busy',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

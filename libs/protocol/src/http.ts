@@ -77,5 +77,7 @@ export const SOCKET = {
   sessionRenew: 'session.renew',
   chatHistory: 'chat.history',
   chatTyping: 'chat.typing',
+  presentationAccess: 'presentation.access',
+  presentationProgress: 'presentation.progress',
   fatal: 'fatal',
 } as const;

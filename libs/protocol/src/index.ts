@@ -4,6 +4,7 @@ export * from './controls';
 export * from './access';
 export * from './chat';
 export * from './chat-export';
+export * from './presentations';
 export * from './meeting';
 export * from './permissions';
 export * from './http';

@@ -68,6 +68,24 @@ import {
   ChatSent,
   readsMessage,
 } from './chat';
+import {
+  foldSlides,
+  NO_SLIDES,
+  PresentationAdd,
+  PresentationAdded,
+  PresentationDownloadableChanged,
+  PresentationProcessed,
+  PresentationRemove,
+  PresentationRemoved,
+  PresentationSetDownloadable,
+  PresentationShow,
+  PresentationShown,
+  SlideChanged,
+  SlideGoto,
+  SlidesState,
+  SlideViewport,
+  SlideViewportChanged,
+} from './presentations';
 
 export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: z.boolean().default(false) }).strict();
 export const MeetingEnded = z.object({
@@ -103,6 +121,12 @@ export const Command = z.discriminatedUnion('type', [
   ChatDelete,
   ChatReact,
   ChatClear,
+  PresentationAdd,
+  PresentationShow,
+  PresentationRemove,
+  PresentationSetDownloadable,
+  SlideGoto,
+  SlideViewport,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -139,6 +163,13 @@ export const MeetingEvent = z.discriminatedUnion('type', [
   ChatDeleted,
   ChatReactionToggled,
   ChatCleared,
+  PresentationAdded,
+  PresentationProcessed,
+  PresentationShown,
+  PresentationRemoved,
+  PresentationDownloadableChanged,
+  SlideChanged,
+  SlideViewportChanged,
 ]);
 export type MeetingEvent = z.infer<typeof MeetingEvent>;
 
@@ -175,6 +206,8 @@ export const MeetingState = z.object({
   /** Chat messages in order; snapshots carry the last page a participant may read. */
   chat: z.array(ChatMessage),
   chatClearedAt: z.string().nullable(),
+  /** Presentations, the one on screen and its viewport. */
+  slides: SlidesState,
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -204,6 +237,7 @@ export function emptyMeeting(meetingId: string, roomName: string, startedAt: str
     waitingMessage: null,
     chat: [],
     chatClearedAt: null,
+    slides: NO_SLIDES,
   };
 }
 
@@ -357,6 +391,14 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
       };
     case 'hand.lowered':
       return { ...state, hands: state.hands.filter((id) => id !== e.participantId) };
+    case 'presentation.added':
+    case 'presentation.processed':
+    case 'presentation.shown':
+    case 'presentation.removed':
+    case 'presentation.downloadable-changed':
+    case 'slide.changed':
+    case 'slide.viewport-changed':
+      return { ...state, slides: foldSlides(state.slides, e) };
     case 'participant.muted':
     case 'meeting.muted-all':
       // Muting acts on LiveKit; the log keeps who did it, the state has nothing to change.

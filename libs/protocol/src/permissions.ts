@@ -9,7 +9,7 @@ export interface Actor {
   presenter: boolean;
 }
 
-export type Who = 'anyone' | 'moderator' | 'presenter' | 'nobody';
+export type Who = 'anyone' | 'moderator' | 'presenter' | 'presenter-or-moderator' | 'nobody';
 
 /** What some rules look at beyond the command: roles of others, authors of messages. */
 export interface DecisionContext {
@@ -70,6 +70,12 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
   'chat.delete': { who: 'anyone', others: 'moderator' },
   'chat.react': { who: 'anyone' },
   'chat.clear': { who: 'moderator' },
+  'presentation.add': { who: 'presenter-or-moderator' },
+  'presentation.show': { who: 'presenter' },
+  'presentation.remove': { who: 'presenter-or-moderator' },
+  'presentation.set-downloadable': { who: 'presenter-or-moderator' },
+  'slide.goto': { who: 'presenter' },
+  'slide.viewport': { who: 'presenter' },
 };
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';
@@ -82,6 +88,8 @@ function is(who: Who, actor: Actor): boolean {
       return actor.role === 'moderator';
     case 'presenter':
       return actor.presenter;
+    case 'presenter-or-moderator':
+      return actor.presenter || actor.role === 'moderator';
     case 'nobody':
       return false;
   }

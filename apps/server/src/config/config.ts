@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 
@@ -37,6 +38,17 @@ const Env = z.object({
   /** A waiting guest who has not asked for this long (the page polls every 1.5 s) has left. */
   WAITING_SILENCE_SECONDS: z.coerce.number().min(1).max(3600).default(20),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
+  /** Uploads: largest file, most pages, longest conversion; beyond them an upload is refused. */
+  PRESENTATION_MAX_MB: z.coerce.number().min(1).max(2048).default(50),
+  PRESENTATION_MAX_PAGES: z.coerce.number().int().min(1).max(10000).default(500),
+  CONVERSION_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
+  /** LibreOffice conversions at once, and how many more may wait before uploads get "busy". */
+  CONVERSION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  CONVERSION_QUEUE: z.coerce.number().int().min(0).max(1000).default(10),
+  /** Threads that read PDFs (text, thumbnails); defaults to the cores, at most 4. */
+  PDF_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
+  PRESENTATIONS_DIR: z.string().optional(),
+  SOFFICE_BINARY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -67,6 +79,16 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     dataDir,
     webRoot: path.join(repoRoot, 'apps/web/build'),
     presentationsDir: path.join(repoRoot, 'presentations'),
+    slides: {
+      storageDir: path.resolve(repoRoot, e.PRESENTATIONS_DIR ?? path.join(dataDir, 'presentations')),
+      maxBytes: Math.round(e.PRESENTATION_MAX_MB * 1024 * 1024),
+      maxPages: e.PRESENTATION_MAX_PAGES,
+      conversionMs: e.CONVERSION_TIMEOUT_SECONDS * 1000,
+      conversionConcurrency: e.CONVERSION_CONCURRENCY,
+      conversionQueue: e.CONVERSION_QUEUE,
+      pdfWorkers: e.PDF_WORKERS ?? Math.min(4, Math.max(1, os.availableParallelism())),
+      soffice: e.SOFFICE_BINARY ?? 'soffice',
+    },
     database: e.DATABASE_URL
       ? ({ kind: 'external', url: e.DATABASE_URL } as const)
       : ({ kind: 'embedded', port: e.EMBEDDED_POSTGRES_PORT, dir: path.join(dataDir, 'postgres') } as const),

@@ -2,16 +2,22 @@ import { DataSource } from 'typeorm';
 import { Init1795430161443 } from '../../../../migrations/1795430161443-Init';
 import { RoomAccess1795433424872 } from '../../../../migrations/1795433424872-RoomAccess';
 import { RoomWelcome1795435937829 } from '../../../../migrations/1795435937829-RoomWelcome';
-import { MeetingEntity, MeetingEventEntity, RoomEntity } from './entities';
+import { PresentationFiles1795440040899 } from '../../../../migrations/1795440040899-PresentationFiles';
+import { MeetingEntity, MeetingEventEntity, PresentationFileEntity, RoomEntity } from './entities';
 
 /** Migrations in the order they landed; never edit one once it has. */
-export const MIGRATIONS = [Init1795430161443, RoomAccess1795433424872, RoomWelcome1795435937829];
+export const MIGRATIONS = [
+  Init1795430161443,
+  RoomAccess1795433424872,
+  RoomWelcome1795435937829,
+  PresentationFiles1795440040899,
+];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: [RoomEntity, MeetingEntity, MeetingEventEntity],
+    entities: [RoomEntity, MeetingEntity, MeetingEventEntity, PresentationFileEntity],
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

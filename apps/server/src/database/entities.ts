@@ -36,3 +36,13 @@ export class MeetingEventEntity {
   @Column('jsonb') payload!: object;
   @Column('jsonb', { nullable: true }) audience!: object | null;
 }
+
+@Entity('presentation_files')
+export class PresentationFileEntity {
+  @PrimaryColumn('text', { name: 'file_id' }) fileId!: string;
+  @Column('text') format!: string;
+  @Column('bigint') bytes!: string;
+  @Column('integer') pages!: number;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'processed_at', nullable: true }) processedAt!: Date | null;
+}

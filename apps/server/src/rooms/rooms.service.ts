@@ -17,6 +17,7 @@ import { CommandError } from '../meetings/command-error';
 import { endsAt } from '../meetings/duration';
 import type { NewEvent } from '../meetings/meetings.repository';
 import { MeetingsService } from '../meetings/meetings.service';
+import { PresentationsService } from '../presentations/presentations.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashAccessCode, looksLikeAccessCode, newAccessCode } from './access-code';
 import { hashPassword, verifyPassword } from './password';
@@ -40,6 +41,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     private readonly repo: RoomsRepository,
     private readonly meetings: MeetingsService,
     private readonly sessions: SessionsService,
+    private readonly presentations: PresentationsService,
   ) {}
 
   onModuleDestroy() {
@@ -142,6 +144,8 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
                   endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
                 },
               },
+              // Every meeting starts on the default deck: a welcome page, then blank pages.
+              { actor: null, event: this.presentations.defaultDeckEvent() },
             ];
         if (role === 'viewer') {
           const present = Object.values(state.participants).filter((p) => p.present).length;

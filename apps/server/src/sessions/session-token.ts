@@ -1,8 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-const Claims = z.object({ p: z.uuid(), m: z.uuid(), exp: z.number().int() });
-export type SessionClaims = { participantId: string; meetingId: string; expiresAt: number };
+const Claims = z.object({ p: z.uuid(), m: z.uuid(), exp: z.number().int(), s: z.literal('files').optional() });
+/**
+ * `scope: 'files'` marks a token that only reads and uploads a meeting's files (it travels in
+ * URLs and lives longer); the socket refuses it.
+ */
+export type SessionClaims = { participantId: string; meetingId: string; expiresAt: number; scope?: 'files' };
 
 /**
  * A session token: base64url(JSON claims) "." base64url(HMAC-SHA256). Pure functions of
@@ -10,12 +14,22 @@ export type SessionClaims = { participantId: string; meetingId: string; expiresA
  */
 export function signSession(claims: SessionClaims, secret: string): string {
   const body = Buffer.from(
-    JSON.stringify({ p: claims.participantId, m: claims.meetingId, exp: claims.expiresAt }),
+    JSON.stringify({
+      p: claims.participantId,
+      m: claims.meetingId,
+      exp: claims.expiresAt,
+      ...(claims.scope ? { s: claims.scope } : {}),
+    }),
   ).toString('base64url');
   return `${body}.${mac(body, secret)}`;
 }
 
-export function verifySession(token: string, secret: string, now: number): SessionClaims | null {
+export function verifySession(
+  token: string,
+  secret: string,
+  now: number,
+  scope?: 'files',
+): SessionClaims | null {
   const [body, sig, extra] = token.split('.');
   if (!body || !sig || extra !== undefined) return null;
   const expected = Buffer.from(mac(body, secret));
@@ -28,8 +42,8 @@ export function verifySession(token: string, secret: string, now: number): Sessi
     return null;
   }
   const claims = Claims.safeParse(json);
-  if (!claims.success || claims.data.exp <= now) return null;
-  return { participantId: claims.data.p, meetingId: claims.data.m, expiresAt: claims.data.exp };
+  if (!claims.success || claims.data.exp <= now || claims.data.s !== scope) return null;
+  return { participantId: claims.data.p, meetingId: claims.data.m, expiresAt: claims.data.exp, scope };
 }
 
 function mac(body: string, secret: string): string {

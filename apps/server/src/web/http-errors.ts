@@ -36,6 +36,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   guests_denied: HttpStatus.FORBIDDEN,
   room_full: HttpStatus.CONFLICT,
   unauthenticated: HttpStatus.UNAUTHORIZED,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unsupported_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  broken_document: HttpStatus.UNPROCESSABLE_ENTITY,
+  encrypted: HttpStatus.UNPROCESSABLE_ENTITY,
+  too_many_pages: HttpStatus.UNPROCESSABLE_ENTITY,
+  conversion_failed: HttpStatus.UNPROCESSABLE_ENTITY,
+  conversion_timeout: HttpStatus.UNPROCESSABLE_ENTITY,
+  busy: HttpStatus.SERVICE_UNAVAILABLE,
+  locked: HttpStatus.FORBIDDEN,
+  internal: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 /** Every API error is `{ code, message }`; never a stack trace. */

@@ -30,8 +30,11 @@ class I18n {
   t = (key: MessageKey, params: Record<string, string | number> = {}): string =>
     LOCALES[this.locale].messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 
-  error = (code: string): string =>
-    (LOCALES[this.locale].errors as Record<string, string>)[code] ?? LOCALES[this.locale].errors.internal;
+  error = (code: string, params: Record<string, string | number> = {}): string =>
+    ((LOCALES[this.locale].errors as Record<string, string>)[code] ?? LOCALES[this.locale].errors.internal).replace(
+      /\{(\w+)\}/g,
+      (_, name: string) => String(params[name] ?? ''),
+    );
 }
 
 export const i18n = new I18n();

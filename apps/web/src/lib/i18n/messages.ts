@@ -347,6 +347,14 @@ const errorsEn: Record<ErrorCode, string> = {
   unauthenticated: 'Your session is no longer valid.',
   protocol_mismatch: 'This page is out of date: please reload it.',
   internal: 'Something went wrong on the server. Please try again.',
+  too_large: 'This file is larger than the {limit} limit.',
+  unsupported_type: 'This kind of file cannot be presented: use PDF, an office document or an image.',
+  broken_document: 'This file is damaged and cannot be opened.',
+  encrypted: 'This file is protected by a password: remove the password and upload it again.',
+  too_many_pages: 'This document has more pages than the limit of {limit}.',
+  conversion_failed: 'This document could not be converted.',
+  conversion_timeout: 'Converting this document took longer than the limit of {limit}.',
+  busy: 'The server is converting many documents: try again in a minute.',
 };
 const errorsFr: Record<ErrorCode, string> = {
   malformed: 'La demande n’a pas été comprise.',
@@ -365,6 +373,14 @@ const errorsFr: Record<ErrorCode, string> = {
   unauthenticated: 'Votre session n’est plus valide.',
   protocol_mismatch: 'Cette page n’est plus à jour : rechargez-la.',
   internal: 'Une erreur est survenue sur le serveur. Réessayez.',
+  too_large: 'Ce fichier dépasse la taille maximale de {limit}.',
+  unsupported_type: 'Ce type de fichier ne peut pas être présenté : utilisez un PDF, un document bureautique ou une image.',
+  broken_document: 'Ce fichier est endommagé et ne peut pas être ouvert.',
+  encrypted: 'Ce fichier est protégé par un mot de passe : retirez-le puis envoyez-le de nouveau.',
+  too_many_pages: 'Ce document a plus de pages que la limite de {limit}.',
+  conversion_failed: 'Ce document n’a pas pu être converti.',
+  conversion_timeout: 'La conversion de ce document a dépassé la durée maximale de {limit}.',
+  busy: 'Le serveur convertit beaucoup de documents : réessayez dans une minute.',
 };
 
 export const LOCALES = { en: { messages: en, errors: errorsEn }, fr: { messages: fr, errors: errorsFr } } as const;

@@ -1,0 +1,94 @@
+/**
+ * A worker thread that reads PDFs with pdf.js: page count (validation), then each page's text and
+ * thumbnail. pdf.js parses and renders on the thread that calls it, so it runs here, off the
+ * server's event loop, and a PDF that makes it loop forever only costs a worker (the pool kills it).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type { WorkerReply, WorkerTask } from './pdf-pool';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | null = null;
+const load = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+
+const assets = path.dirname(require.resolve('pdfjs-dist/package.json'));
+
+async function open(file: string) {
+  const { getDocument } = await load();
+  const data = new Uint8Array(await readFile(file));
+  return getDocument({
+    data,
+    // Never reach outside: fonts and character maps come from pdf.js itself.
+    disableFontFace: true,
+    useSystemFonts: false,
+    standardFontDataUrl: `${assets}/standard_fonts/`,
+    cMapUrl: `${assets}/cmaps/`,
+    wasmUrl: `${assets}/wasm/`,
+    verbosity: 0,
+  });
+}
+
+async function run(task: WorkerTask, reply: (r: WorkerReply) => void) {
+  const loading = await open(task.file);
+  try {
+    const doc = await loading.promise;
+    if (task.kind === 'inspect') {
+      reply({ id: task.id, type: 'done', pages: doc.numPages, texts: [] });
+      return;
+    }
+    await mkdir(task.thumbsDir, { recursive: true });
+    const texts: string[] = [];
+    for (let n = task.from; n <= task.to; n++) {
+      texts.push(await pageText(doc, n, task.thumbsDir, task.thumbWidth));
+      reply({ id: task.id, type: 'page', page: n });
+    }
+    reply({ id: task.id, type: 'done', pages: doc.numPages, texts });
+  } finally {
+    await loading.destroy();
+  }
+}
+
+type Doc = Awaited<Awaited<ReturnType<typeof open>>['promise']>;
+
+/** One page's text, and its thumbnail written as `<n>.jpg`; a broken page yields no thumbnail, not a failure. */
+async function pageText(doc: Doc, n: number, thumbsDir: string, width: number): Promise<string> {
+  let text = '';
+  try {
+    const page = await doc.getPage(n);
+    const content = await page.getTextContent();
+    text = content.items
+      .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : ''))
+      .join('')
+      .trim();
+    const base = page.getViewport({ scale: 1 });
+    const viewport = page.getViewport({ scale: width / base.width });
+    // In Node, pdf.js draws on @napi-rs/canvas through its own canvas factory.
+    const factory = doc.canvasFactory as {
+      create(w: number, h: number): { canvas: { encode(f: 'jpeg', q: number): Promise<Buffer> }; context: unknown };
+    };
+    const { canvas, context } = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    type Render = Parameters<typeof page.render>[0];
+    await page.render({
+      canvas: canvas as unknown as Render['canvas'],
+      canvasContext: context as Render['canvasContext'],
+      viewport,
+    }).promise;
+    await writeFile(path.join(thumbsDir, `${n}.jpg`), await canvas.encode('jpeg', 80));
+    page.cleanup();
+  } catch {
+    // The page shows (or not) in the browser's own pdf.js; the strip shows its number instead.
+  }
+  return text;
+}
+
+function codeOf(err: unknown): 'encrypted' | 'broken_document' {
+  return (err as { name?: string } | null)?.name === 'PasswordException' ? 'encrypted' : 'broken_document';
+}
+
+parentPort!.on('message', (task: WorkerTask) => {
+  const reply = (r: WorkerReply) => parentPort!.postMessage(r);
+  run(task, reply).catch((err: unknown) =>
+    reply({ id: task.id, type: 'error', code: codeOf(err), message: String((err as Error)?.message ?? err) }),
+  );
+});

@@ -1,0 +1,368 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Presentation } from '@estrade/protocol';
+import { liveClassroom, TestClient } from '../testing/classroom-kit';
+import {
+  CORPUS,
+  corpusFile,
+  filesAccess,
+  getFile,
+  linkingDocx,
+  linkingOdt,
+  pdfinfoPages,
+  upload,
+  uploadFile,
+} from '../testing/slides-kit';
+
+const MB = 1024 * 1024;
+
+/** Pages after LibreOffice, from the corpus README (pdfinfo's count of the converted PDF). */
+const OFFICE_PAGES: Record<string, number> = {
+  'cht-chart-type.pptx': 8,
+  'cht-chart-type.odp': 8,
+  'dml-fill.pptx': 2,
+  'tbl-cell.pptx': 3,
+  'txt-font-props.pptx': 5,
+  'shp-groupshape.pptx': 1,
+  'shp-movie-props.pptx': 1,
+  'having-images.docx': 1,
+  'having-images.odt': 1,
+  'tbl-having-tables.docx': 1,
+  'fish.jpg': 1,
+  'firefox_logo.png': 1,
+};
+
+async function added(client: TestClient, presentationId: string): Promise<Presentation> {
+  const e = await client.waitForEvent(
+    (x) => x.event.type === 'presentation.added' && x.event.presentationId === presentationId,
+  );
+  if (e.event.type !== 'presentation.added') throw new Error('unreachable');
+  return { ...e.event, id: presentationId, downloadable: false, page: 1 };
+}
+
+async function processed(client: TestClient, fileId: string, timeoutMs = 60_000) {
+  await client.waitForEvent((x) => x.event.type === 'presentation.processed' && x.event.fileId === fileId, timeoutMs);
+}
+
+async function healthy(server: { url: string }) {
+  const res = await fetch(`${server.url}/api/health`);
+  expect(res.status).toBe(200);
+}
+
+describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () => {
+  const { server, classroom } = liveClassroom();
+  let teacher: TestClient;
+  let student: TestClient;
+
+  beforeAll(async () => {
+    ({ teacher, student } = await classroom.withTeacherAndStudent());
+  });
+
+  it('starts every meeting on the default deck: a welcome page and blank pages', async () => {
+    const slides = teacher.snapshots[0].state.slides;
+    expect(slides.presentations).toHaveLength(1);
+    const deck = slides.presentations[0];
+    expect(deck).toMatchObject({ isDefault: true, pages: 6, processed: true, format: 'pdf' });
+    expect(slides.current).toBe(deck.id);
+    const res = await getFile(student, deck.fileId, 'document.pdf');
+    expect(res.status).toBe(200);
+    expect(pdfinfoPages(Buffer.from(await res.arrayBuffer()))).toBe(6);
+  });
+
+  const documents = readdirSync(path.join(CORPUS, 'documents')).sort();
+
+  it.each(documents)('converts %s with the page count pdfinfo gives', async (name) => {
+    const file = corpusFile(`documents/${name}`);
+    const res = await uploadFile(teacher, file);
+    expect(res.status).toBe(201);
+    const p = await added(student, res.json.presentationId!);
+    const expected = name.endsWith('.pdf') ? pdfinfoPages(file) : OFFICE_PAGES[name];
+    expect(expected).toBeGreaterThan(0);
+    expect(p.pages).toBe(expected);
+    // What viewers render is a PDF that poppler agrees on too.
+    const pdf = await getFile(student, p.fileId, 'document.pdf');
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdfinfoPages(Buffer.from(await pdf.arrayBuffer()))).toBe(expected);
+  });
+
+  it('extracts the text of each page and makes thumbnails', async () => {
+    const res = await uploadFile(teacher, corpusFile('documents/tracemonkey.pdf'));
+    expect(res.status).toBe(201);
+    const fileId = res.json.fileId!;
+    const text = await getFile(student, fileId, 'text');
+    expect(text.status).toBe(200);
+    const { pages } = (await text.json()) as { pages: string[] };
+    expect(pages).toHaveLength(14);
+    expect(pages[0].replace(/\s+/g, ' ')).toContain('Trace-based Just-in-Time Type Specialization for Dynamic Languages');
+    for (const n of [1, 14]) {
+      const thumb = await getFile(student, fileId, `thumbnails/${n}`);
+      expect(thumb.status).toBe(200);
+      expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+      expect(thumb.headers.get('cache-control')).toContain('immutable');
+      const jpeg = Buffer.from(await thumb.arrayBuffer());
+      expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    }
+  });
+
+  it('serves a file uploaded again, in another room, from what is stored', async () => {
+    const other = await classroom.createRoom('Histoire 1re A');
+    const otherTeacher = await classroom.join(other.moderatorCode, 'M. Roux');
+    const first = await uploadFile(teacher, corpusFile('documents/TAMReview.pdf'));
+    expect(first.status).toBe(201);
+    await processed(teacher, first.json.fileId!);
+    const again = await uploadFile(otherTeacher, corpusFile('documents/TAMReview.pdf'), 'revue.pdf');
+    expect(again.status).toBe(201);
+    expect(again.json).toMatchObject({ fileId: first.json.fileId, cached: true });
+    const p = await added(otherTeacher, again.json.presentationId!);
+    // Nothing left to process: text and thumbnails are there at once.
+    expect(p.processed).toBe(true);
+    expect(p.name).toBe('revue.pdf');
+    expect((await getFile(otherTeacher, p.fileId, 'thumbnails/23')).status).toBe(200);
+  });
+
+  const malformed = readdirSync(path.join(CORPUS, 'malformed')).sort();
+
+  it.each(malformed)('refuses or handles %s with a clear answer, and keeps serving', async (name) => {
+    const res = await uploadFile(teacher, corpusFile(`malformed/${name}`));
+    if (res.status === 201) {
+      const p = await added(teacher, res.json.presentationId!);
+      expect(p.pages).toBeGreaterThan(0);
+    } else {
+      expect(res.status).toBe(422);
+      expect(['broken_document', 'encrypted']).toContain(res.json.code);
+      expect(res.json.message).toMatch(/\w{4,}/);
+    }
+    await healthy(server);
+  });
+
+  it('refuses a declared 60 MB upload at once, without reading it', async () => {
+    const { access } = await filesAccess(teacher);
+    const res = await fetch(`${server.url}/api/presentations?name=big.pdf`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${access}`, 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(60 * MB, 0x41),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'too_large', message: expect.stringContaining('50 MB') });
+  });
+
+  it('stops reading a streamed 60 MB upload at the limit, and keeps nothing of it', async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(MB, 0x25);
+    const body = new ReadableStream({
+      pull(controller) {
+        if (sent >= 60 * MB) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await upload(teacher, body, 'big.pdf').catch((err: Error) => ({ status: 0, json: { code: err.message } }));
+    // The server answers 413 and closes; a client still sending may see the connection end instead.
+    if (res.status !== 0) expect(res).toMatchObject({ status: 413, json: { code: 'too_large' } });
+    expect(sent).toBeLessThan(60 * MB);
+    const storage = path.join(server.dataDir, 'presentations');
+    const big = walk(storage).filter((f) => statSync(f).size > 10 * MB);
+    expect(big).toEqual([]);
+    expect(readdirSync(path.join(storage, '.tmp'))).toEqual([]);
+    await healthy(server);
+  });
+
+  it('refuses what is not a document, whatever its name', async () => {
+    const script = Buffer.from('<script>alert(document.cookie)</script>');
+    const res = await upload(teacher, script, 'photo.png');
+    expect(res.status).toBe(415);
+    expect(res.json.code).toBe('unsupported_type');
+    const empty = await upload(teacher, Buffer.alloc(0), 'vide.pdf');
+    expect(empty.status).toBe(415);
+    const binary = await upload(teacher, Buffer.from([0, 1, 2, 3, 0, 0, 7, 8]), 'x.pptx');
+    expect(binary.status).toBe(415);
+  });
+
+  it('refuses uploads from a viewer, without a token, or without a name', async () => {
+    const viewer = await upload(student, readFileSync(corpusFile('documents/alphatrans.pdf')), 'a.pdf');
+    expect(viewer).toMatchObject({ status: 403, json: { code: 'forbidden' } });
+    const anonymous = await fetch(`${server.url}/api/presentations?name=a.pdf`, { method: 'PUT', body: 'x' });
+    expect(anonymous.status).toBe(401);
+    const { access } = await filesAccess(teacher);
+    const nameless = await fetch(`${server.url}/api/presentations`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${access}` },
+      body: 'x',
+    });
+    expect(nameless.status).toBe(400);
+    // The socket's session token is not a files token, and the other way round.
+    const session = await fetch(`${server.url}/api/presentations?name=a.pdf`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${teacher.session.sessionToken}` },
+      body: 'x',
+    });
+    expect(session.status).toBe(401);
+  });
+
+  it('converts documents that link to a local file and a loopback URL without their content or any request', async () => {
+    const requests: string[] = [];
+    const listener = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.end('SECRET FROM THE LOOPBACK LISTENER');
+    });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      for (const [name, bytes] of [
+        ['linked.odt', linkingOdt('/etc/passwd', url)],
+        ['linked.docx', linkingDocx('/etc/passwd', url)],
+      ] as const) {
+        const res = await upload(teacher, bytes, name);
+        expect(res.status).toBe(201);
+        await processed(teacher, res.json.fileId!);
+        const { pages } = (await (await getFile(teacher, res.json.fileId!, 'text')).json()) as { pages: string[] };
+        const text = pages.join('\n');
+        expect(text).toContain('Before the links');
+        expect(text).toContain('After the links');
+        expect(text).not.toMatch(/root:.*:0:0:/);
+        expect(text).not.toContain('SECRET');
+      }
+      expect(requests).toEqual([]);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('serves files only to participants of a meeting that shows them, with fixed types', async () => {
+    const res = await uploadFile(teacher, corpusFile('documents/sizes.pdf'), 'tailles <b>.pdf');
+    const fileId = res.json.fileId!;
+    const presentationId = res.json.presentationId!;
+    // No token, a forged one, another meeting's participant: nothing.
+    expect((await fetch(`${server.url}/api/presentations/${fileId}/document.pdf`)).status).toBe(401);
+    expect((await getFile(student, fileId, 'document.pdf', 'forged.token')).status).toBe(401);
+    const other = await classroom.createRoom('Autre salle');
+    const outsider = await classroom.join(other.moderatorCode, 'Intrus');
+    expect((await getFile(outsider, fileId, 'document.pdf')).status).toBe(404);
+    // No way out of the storage root, no unknown page.
+    for (const bad of ['..%2F..%2Fsecrets.json', '..', fileId.slice(0, 63) + 'g', fileId.toUpperCase()]) {
+      expect((await getFile(student, bad, 'document.pdf')).status).toBe(404);
+    }
+    expect((await getFile(student, fileId, 'thumbnails/4')).status).toBe(404);
+    expect((await getFile(student, fileId, 'thumbnails/..%2F..%2Fdocument.pdf')).status).toBe(404);
+    expect((await getFile(student, fileId, 'thumbnails/0')).status).toBe(404);
+
+    // Downloads: refused to a viewer until the presenter allows them.
+    expect((await getFile(student, fileId, 'download/original')).status).toBe(403);
+    expect(await student.send({ type: 'presentation.set-downloadable', presentationId, downloadable: true })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(await teacher.send({ type: 'presentation.set-downloadable', presentationId, downloadable: true })).toEqual({
+      ok: true,
+    });
+    await student.waitForEvent((e) => e.event.type === 'presentation.downloadable-changed');
+    const original = await getFile(student, fileId, 'download/original');
+    expect(original.status).toBe(200);
+    expect(original.headers.get('content-type')).toBe('application/octet-stream');
+    expect(original.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(original.headers.get('content-disposition')).toMatch(/^attachment; filename="tailles _b_.pdf"/);
+    expect(Buffer.from(await original.arrayBuffer())).toEqual(readFileSync(corpusFile('documents/sizes.pdf')));
+    const pdf = await getFile(student, fileId, 'download/pdf');
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; /);
+    expect((await getFile(student, fileId, 'download/other')).status).toBe(404);
+  });
+});
+
+describe('slides: presenting in sync (real server)', () => {
+  const { classroom } = liveClassroom();
+
+  it('lets the presenter turn pages and zoom; everyone follows; a late joiner lands on the same view', async () => {
+    const { room, teacher, student } = await classroom.withTeacherAndStudent();
+    const res = await uploadFile(teacher, corpusFile('documents/tracemonkey.pdf'));
+    const id = res.json.presentationId!;
+    await student.waitForEvent((e) => e.event.type === 'presentation.added');
+    expect(await teacher.send({ type: 'slide.goto', presentationId: id, page: 5 })).toEqual({ ok: true });
+    const viewport = { fit: 'width', zoom: 2, x: 0.25, y: 0.75 } as const;
+    expect(await teacher.send({ type: 'slide.viewport', presentationId: id, viewport })).toEqual({ ok: true });
+    await student.waitForEvent((e) => e.event.type === 'slide.viewport-changed');
+    const late = await classroom.join(room.viewerCode, 'Zoé');
+    const slides = late.snapshots[0].state.slides;
+    expect(slides.current).toBe(id);
+    expect(slides.presentations.find((p) => p.id === id)?.page).toBe(5);
+    expect(slides.viewport).toEqual(viewport);
+
+    // Back to the default deck and again: each presentation keeps its page.
+    const deck = slides.presentations.find((p) => p.isDefault)!;
+    expect(await teacher.send({ type: 'presentation.show', presentationId: deck.id })).toEqual({ ok: true });
+    expect(await teacher.send({ type: 'presentation.show', presentationId: id })).toEqual({ ok: true });
+    const again = await classroom.join(room.viewerCode, 'Yanis');
+    expect(again.snapshots[0].state.slides.current).toBe(id);
+    expect(again.snapshots[0].state.slides.presentations.find((p) => p.id === id)?.page).toBe(5);
+  });
+
+  it('refuses page turns from others, pages that do not exist, and malformed viewports', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const id = teacher.snapshots[0].state.slides.current!;
+    const before = student.events.length;
+    expect(await student.send({ type: 'slide.goto', presentationId: id, page: 2 })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(await student.send({ type: 'presentation.remove', presentationId: id })).toMatchObject({ code: 'forbidden' });
+    expect(await teacher.send({ type: 'slide.goto', presentationId: id, page: 7 })).toMatchObject({ code: 'not_found' });
+    expect(await teacher.send({ type: 'slide.goto', presentationId: id, page: 0 })).toMatchObject({ code: 'malformed' });
+    expect(
+      await teacher.send({ type: 'slide.viewport', presentationId: id, viewport: { fit: 'page', zoom: 50, x: 0, y: 0 } }),
+    ).toMatchObject({ code: 'malformed' });
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect(await teacher.send({ type: 'slide.goto', presentationId: unknown, page: 1 })).toMatchObject({
+      code: 'not_found',
+    });
+    expect(await teacher.send({ type: 'presentation.add', uploadId: unknown })).toMatchObject({ code: 'not_found' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(student.events.length).toBe(before);
+  });
+
+  it('removes a presentation: the one before it shows, and its files are no longer served', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const deck = teacher.snapshots[0].state.slides.current!;
+    const res = await uploadFile(teacher, corpusFile('documents/rotation.pdf'));
+    const id = res.json.presentationId!;
+    await student.waitForEvent((e) => e.event.type === 'presentation.added');
+    expect(await teacher.send({ type: 'presentation.remove', presentationId: id })).toEqual({ ok: true });
+    const removed = await student.waitForEvent((e) => e.event.type === 'presentation.removed');
+    expect(removed.event).toMatchObject({ presentationId: id });
+    expect((await getFile(student, res.json.fileId!, 'document.pdf')).status).toBe(404);
+    const again = await new TestClient(student.server, student.session, 'again').connect();
+    expect(again.snapshots[0].state.slides.current).toBe(deck);
+    again.close();
+  });
+});
+
+describe('slides: conversion time limit (real LibreOffice)', () => {
+  const { server, classroom } = liveClassroom({ CONVERSION_TIMEOUT_SECONDS: '0.5' });
+
+  it('kills a conversion that takes longer than the limit, with every LibreOffice process', async () => {
+    const { teacher } = await classroom.withTeacherAndStudent();
+    const res = await uploadFile(teacher, corpusFile('documents/cht-chart-type.pptx'));
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ code: 'conversion_timeout', message: expect.stringContaining('0.5 s') });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sofficeProcesses()).toEqual([]);
+    await healthy(server);
+  });
+});
+
+function sofficeProcesses(): string[] {
+  try {
+    return execFileSync('pgrep', ['-a', '-f', 'soffice.bin'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)],
+  );
+}

@@ -1,0 +1,350 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { access, link, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DocumentFormat, MeetingEvent } from '@estrade/protocol';
+import { RUNTIME, type Runtime } from '../config/config';
+import { logger } from '../logging/logger';
+import { CommandError } from '../meetings/command-error';
+import { MeetingsService } from '../meetings/meetings.service';
+import { kindOf, sniffFormat } from './file-format';
+import { imageToPdf } from './images';
+import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
+import { PdfPool } from './pdf-pool';
+import { PresentationsRepository } from './presentations.repository';
+
+export interface StoredFile {
+  fileId: string;
+  format: DocumentFormat;
+  pages: number;
+  processed: boolean;
+  /** Already stored before this upload: nothing was converted. */
+  cached: boolean;
+}
+
+/** An upload the HTTP route accepted, waiting for its `presentation.add` command. */
+interface PendingUpload {
+  meetingId: string;
+  participantId: string;
+  name: string;
+  file: StoredFile;
+  presentationId?: string;
+}
+
+export type ProgressListener = (meetingIds: string[], fileId: string, done: number, total: number) => void;
+
+const THUMB_WIDTH = 150;
+/** Pages per worker job: small documents in one job, large ones shared by every worker. */
+const MIN_PAGES_PER_JOB = 8;
+
+/**
+ * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
+ * page) → pdf.js validation and page count → shown; then text and thumbnails of every page in
+ * the background. Files live under the storage root as `<sha256>/`, so an identical upload is
+ * served from there at once.
+ */
+@Injectable()
+export class PresentationsService implements OnModuleInit, OnModuleDestroy {
+  private readonly root: string;
+  private readonly tmp: string;
+  private pool!: PdfPool;
+  private converter!: OfficeConverter;
+  /** Files being stored or processed, so that two uploads of one file share the work. */
+  private readonly storing = new Map<string, Promise<StoredFile>>();
+  private readonly processing = new Map<string, Promise<void>>();
+  /** Meetings showing a file whose processing is not finished: they get `presentation.processed`. */
+  private readonly watchers = new Map<string, Set<string>>();
+  private readonly uploads = new Map<string, PendingUpload>();
+  private readonly progressListeners: ProgressListener[] = [];
+  private deck: StoredFile | null = null;
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly repo: PresentationsRepository,
+    private readonly meetings: MeetingsService,
+  ) {
+    this.root = runtime.config.slides.storageDir;
+    this.tmp = path.join(this.root, '.tmp');
+  }
+
+  get limits() {
+    const s = this.runtime.config.slides;
+    return { maxBytes: s.maxBytes, maxPages: s.maxPages, conversionSeconds: s.conversionMs / 1000 };
+  }
+
+  async onModuleInit() {
+    const s = this.runtime.config.slides;
+    await rm(this.tmp, { recursive: true, force: true });
+    await mkdir(this.tmp, { recursive: true });
+    // pdf.js gets the conversion limit too, but never less than 30 s: a 500-page book takes a while.
+    this.pool = new PdfPool(s.pdfWorkers, Math.max(s.conversionMs, 30_000));
+    this.converter = new OfficeConverter({
+      sandbox: SANDBOX_SCRIPT(this.runtime.config.repoRoot),
+      soffice: s.soffice,
+      timeoutMs: s.conversionMs,
+      concurrency: s.conversionConcurrency,
+      queue: s.conversionQueue,
+      tmpDir: this.tmp,
+    });
+    // The default deck is stored like any upload; every meeting starts with it.
+    const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
+    const received = await this.receiveFile(deckFile);
+    this.deck = await this.store(received);
+    await this.processing.get(this.deck.fileId);
+  }
+
+  async onModuleDestroy() {
+    await this.pool?.close();
+  }
+
+  onProgress(listener: ProgressListener) {
+    this.progressListeners.push(listener);
+  }
+
+  /** The event that puts the default deck in a starting meeting. */
+  defaultDeckEvent(): MeetingEvent {
+    const deck = this.deck!;
+    return {
+      type: 'presentation.added',
+      presentationId: randomUUID(),
+      fileId: deck.fileId,
+      name: 'Estrade',
+      format: deck.format,
+      pages: deck.pages,
+      processed: true,
+      isDefault: true,
+    };
+  }
+
+  // Paths: every one is built from a checked SHA-256 and fixed names, so none leaves the root.
+  dir(fileId: string) {
+    if (!/^[0-9a-f]{64}$/.test(fileId)) throw new CommandError('not_found', 'No such presentation');
+    return path.join(this.root, fileId);
+  }
+  pdfPath = (fileId: string) => path.join(this.dir(fileId), 'document.pdf');
+  originalPath = (fileId: string) => path.join(this.dir(fileId), 'original');
+  thumbnailPath = (fileId: string, page: number) => path.join(this.dir(fileId), 'thumbnails', `${page}.jpg`);
+  textPath = (fileId: string) => path.join(this.dir(fileId), 'text.json');
+
+  /**
+   * Streams an upload to a temporary file, hashing as it goes; past `maxBytes` it stops reading,
+   * deletes what it wrote and refuses, so an oversized upload never lands whole on disk.
+   */
+  async receive(body: Readable): Promise<{ tmp: string; fileId: string; bytes: number }> {
+    const { maxBytes } = this.runtime.config.slides;
+    const tmp = path.join(this.tmp, randomUUID());
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      await pipeline(
+        body,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            bytes += chunk.length;
+            if (bytes > maxBytes) throw new CommandError('too_large', `The file is larger than ${mb(maxBytes)}`);
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(tmp, { mode: 0o600 }),
+      );
+    } catch (err) {
+      await rm(tmp, { force: true });
+      if (err instanceof CommandError) throw err;
+      throw new CommandError('malformed', 'The upload was interrupted');
+    }
+    if (bytes === 0) {
+      await rm(tmp, { force: true });
+      throw new CommandError('unsupported_type', 'The file is empty');
+    }
+    return { tmp, fileId: hash.digest('hex'), bytes };
+  }
+
+  private async receiveFile(file: string) {
+    const bytes = await readFile(file);
+    const tmp = path.join(this.tmp, randomUUID());
+    await writeFile(tmp, bytes);
+    return { tmp, fileId: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  }
+
+  /** Stores a received file, or finds it stored already; either way it can be shown when this returns. */
+  async store(received: { tmp: string; fileId: string; bytes: number }): Promise<StoredFile> {
+    const { fileId } = received;
+    const known = await this.stored(fileId);
+    if (known) {
+      await rm(received.tmp, { force: true });
+      return known;
+    }
+    let pending = this.storing.get(fileId);
+    if (pending) {
+      await rm(received.tmp, { force: true });
+      return { ...(await pending), cached: true };
+    }
+    pending = this.convert(received).finally(() => this.storing.delete(fileId));
+    this.storing.set(fileId, pending);
+    return pending;
+  }
+
+  private async stored(fileId: string): Promise<StoredFile | null> {
+    const row = await this.repo.find(fileId);
+    if (!row || !(await exists(this.pdfPath(fileId)))) return null;
+    const processed = row.processedAt !== null;
+    // Processing that a restart interrupted starts again.
+    if (!processed && !this.processing.has(fileId)) this.startProcessing(fileId, row.pages);
+    return { fileId, format: row.format as DocumentFormat, pages: row.pages, processed, cached: true };
+  }
+
+  private async convert(received: { tmp: string; fileId: string; bytes: number }): Promise<StoredFile> {
+    const { fileId, tmp } = received;
+    const started = Date.now();
+    const dir = this.dir(fileId);
+    try {
+      const format = await sniff(tmp);
+      if (!format) throw new CommandError('unsupported_type', 'This kind of file cannot be presented');
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      const original = this.originalPath(fileId);
+      await rename(tmp, original);
+      const pdf = this.pdfPath(fileId);
+      const kind = kindOf(format);
+      if (kind === 'pdf') await link(original, pdf);
+      else if (kind === 'image') await imageToPdf(original, format, pdf);
+      else await this.converter.toPdf(original, format, pdf);
+      const { pages } = await this.pool.inspect(pdf);
+      const { maxPages } = this.runtime.config.slides;
+      if (pages > maxPages) {
+        throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
+      }
+      await this.repo.save({ fileId, format, bytes: received.bytes, pages }, new Date());
+      logger.info({ fileId, format, pages, ms: Date.now() - started }, 'presentation stored');
+      this.startProcessing(fileId, pages);
+      return { fileId, format, pages, processed: false, cached: false };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  isProcessed(fileId: string): boolean {
+    return !this.processing.has(fileId);
+  }
+
+  /** Text and thumbnails of every page, shared among the workers; then `presentation.processed`. */
+  private startProcessing(fileId: string, pages: number) {
+    const started = Date.now();
+    const thumbs = path.join(this.dir(fileId), 'thumbnails');
+    const jobs = Math.max(1, Math.min(this.pool.size, Math.floor(pages / MIN_PAGES_PER_JOB)));
+    const per = Math.ceil(pages / jobs);
+    let done = 0;
+    let lastSent = 0;
+    const onPage = () => {
+      done++;
+      const now = Date.now();
+      if (done === pages || now - lastSent > 250) {
+        lastSent = now;
+        this.progress(fileId, done, pages);
+      }
+    };
+    const run = async () => {
+      const ranges = Array.from({ length: jobs }, (_, i) => ({ from: i * per + 1, to: Math.min(pages, (i + 1) * per) }));
+      const parts = await Promise.all(
+        ranges
+          .filter((r) => r.from <= r.to)
+          .map((r) => this.pool.render(this.pdfPath(fileId), r, thumbs, THUMB_WIDTH, onPage)),
+      );
+      await writeFile(this.textPath(fileId), JSON.stringify(parts.flatMap((p) => p.texts)));
+      await this.repo.markProcessed(fileId, new Date());
+      logger.info({ fileId, pages, ms: Date.now() - started }, 'presentation processed');
+    };
+    const processing = run()
+      .catch((err: unknown) => logger.error({ err, fileId }, 'presentation processing failed'))
+      .finally(() => {
+        this.processing.delete(fileId);
+        const meetings = [...(this.watchers.get(fileId) ?? [])];
+        this.watchers.delete(fileId);
+        for (const meetingId of meetings) {
+          this.meetings
+            .append(meetingId, [{ actor: null, event: { type: 'presentation.processed', fileId } }])
+            .catch(() => undefined);
+        }
+      });
+    this.processing.set(fileId, processing);
+  }
+
+  private progress(fileId: string, done: number, total: number) {
+    const meetings = [...(this.watchers.get(fileId) ?? [])];
+    if (meetings.length === 0) return;
+    for (const l of this.progressListeners) l(meetings, fileId, done, total);
+  }
+
+  /** This meeting shows the file: tell it when processing ends. */
+  watch(fileId: string, meetingId: string) {
+    if (!this.processing.has(fileId)) return;
+    const set = this.watchers.get(fileId) ?? new Set();
+    set.add(meetingId);
+    this.watchers.set(fileId, set);
+  }
+
+  /** For tests and the benchmark: resolves once the file's pages are all processed. */
+  async processed(fileId: string): Promise<void> {
+    await this.processing.get(fileId);
+  }
+
+  holdUpload(upload: PendingUpload): string {
+    const id = randomUUID();
+    this.uploads.set(id, upload);
+    return id;
+  }
+
+  /** The pending upload, only for the participant and meeting it came from. */
+  upload(uploadId: string, meetingId: string, participantId: string): PendingUpload | null {
+    const u = this.uploads.get(uploadId);
+    return u && u.meetingId === meetingId && u.participantId === participantId ? u : null;
+  }
+
+  releaseUpload(uploadId: string): PendingUpload | undefined {
+    const u = this.uploads.get(uploadId);
+    this.uploads.delete(uploadId);
+    return u;
+  }
+
+  async pageTexts(fileId: string): Promise<string[] | null> {
+    try {
+      return JSON.parse(await readFile(this.textPath(fileId), 'utf8')) as string[];
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** The format from the first 64 KiB and the last 1 MiB (a ZIP lists its entries at the end). */
+async function sniff(file: string): Promise<DocumentFormat | null> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, 64 * 1024));
+    await handle.read(head, 0, head.length, 0);
+    // Legacy Office files name their streams anywhere in the file: read it whole.
+    const tailLength = head[0] === 0xd0 ? size : Math.min(size, 1024 * 1024);
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    return sniffFormat(head, tail);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
