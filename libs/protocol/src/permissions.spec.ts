@@ -30,6 +30,8 @@ type Row = { command: Command; allowed: (keyof typeof actors)[]; lockedBy: LockN
 
 const MOD: Row['allowed'] = ['moderator', 'presentingModerator'];
 const ALL: Row['allowed'] = ['moderator', 'viewer', 'presentingViewer', 'presentingModerator'];
+const PRESENTER: Row['allowed'] = ['presentingViewer', 'presentingModerator'];
+const PRESENTER_OR_MOD: Row['allowed'] = ['moderator', 'presentingViewer', 'presentingModerator'];
 
 // The expected table, written out by hand: a change to who may do what must change this too.
 const expected: Row[] = [
@@ -68,6 +70,20 @@ const expected: Row[] = [
   { command: { type: 'chat.delete', messageId: OTHER_MESSAGE }, allowed: MOD, lockedBy: null },
   { command: { type: 'chat.react', messageId: OTHER_MESSAGE, reaction: 'heart' }, allowed: ALL, lockedBy: null },
   { command: { type: 'chat.clear' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'presentation.add', uploadId: OTHER }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'presentation.show', presentationId: OTHER }, allowed: PRESENTER, lockedBy: null },
+  { command: { type: 'presentation.remove', presentationId: OTHER }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  {
+    command: { type: 'presentation.set-downloadable', presentationId: OTHER, downloadable: true },
+    allowed: PRESENTER_OR_MOD,
+    lockedBy: null,
+  },
+  { command: { type: 'slide.goto', presentationId: OTHER, page: 2 }, allowed: PRESENTER, lockedBy: null },
+  {
+    command: { type: 'slide.viewport', presentationId: OTHER, viewport: { fit: 'page', zoom: 2, x: 0.5, y: 0.5 } },
+    allowed: PRESENTER,
+    lockedBy: null,
+  },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {

@@ -223,3 +223,35 @@ export type PresentationProgress = z.infer<typeof PresentationProgress>;
 
 /** Accepted file name extensions, for the file picker only: the server decides from the content. */
 export const UPLOAD_ACCEPT = DocumentFormat.options.map((f) => `.${f}`).concat('.jpeg');
+
+/**
+ * Where a page of `page` size (points) goes in a view of `view` size (pixels) for a viewport:
+ * its scale and the offset of its top-left corner. A page smaller than the view is centred;
+ * a larger one shows the part around (x, y), never beyond its edges. Every screen computes the
+ * same picture from the same viewport, whatever its size.
+ */
+export function placePage(
+  page: { width: number; height: number },
+  view: { width: number; height: number },
+  v: Viewport,
+): { scale: number; left: number; top: number; width: number; height: number } {
+  const fit = v.fit === 'width' ? view.width / page.width : Math.min(view.width / page.width, view.height / page.height);
+  const scale = fit * v.zoom;
+  const width = page.width * scale;
+  const height = page.height * scale;
+  const offset = (size: number, room: number, at: number) =>
+    size <= room ? (room - size) / 2 : -Math.min(Math.max(at * size - room / 2, 0), size - room);
+  return { scale, width, height, left: offset(width, view.width, v.x), top: offset(height, view.height, v.y) };
+}
+
+/** The viewport after dragging the page by (dx, dy) pixels in a view where it is `width`×`height`. */
+export function panViewport(v: Viewport, dx: number, dy: number, width: number, height: number): Viewport {
+  const clamp = (n: number) => Math.min(1, Math.max(0, n));
+  return { ...v, x: clamp(v.x - dx / width), y: clamp(v.y - dy / height) };
+}
+
+export const ZOOM_STEP = 1.25;
+export function zoomViewport(v: Viewport, direction: 1 | -1): Viewport {
+  const zoom = Math.min(8, Math.max(1, direction > 0 ? v.zoom * ZOOM_STEP : v.zoom / ZOOM_STEP));
+  return { ...v, zoom: Math.round(zoom * 1000) / 1000 };
+}
