@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Presentation } from '@estrade/protocol';
@@ -92,6 +92,7 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
     const res = await uploadFile(teacher, corpusFile('documents/tracemonkey.pdf'));
     expect(res.status).toBe(201);
     const fileId = res.json.fileId!;
+    if (!(await added(teacher, res.json.presentationId!)).processed) await processed(teacher, fileId);
     const text = await getFile(student, fileId, 'text');
     expect(text.status).toBe(200);
     const { pages } = (await text.json()) as { pages: string[] };
@@ -138,15 +139,28 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
     await healthy(server);
   });
 
-  it('refuses a declared 60 MB upload at once, without reading it', async () => {
+  it('refuses a declared 60 MB upload at once, before the body is sent', async () => {
     const { access } = await filesAccess(teacher);
-    const res = await fetch(`${server.url}/api/presentations?name=big.pdf`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${access}`, 'content-type': 'application/octet-stream' },
-      body: Buffer.alloc(60 * MB, 0x41),
+    const { port } = new URL(server.url);
+    // Headers and 1 MB only: the answer must come without the other 59 MB.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path: '/api/presentations?name=big.pdf',
+        headers: { authorization: `Bearer ${access}`, 'content-length': String(60 * MB) },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(MB, 0x41));
     });
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ code: 'too_large', message: expect.stringContaining('50 MB') });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'too_large', message: expect.stringContaining('50 MB') });
   });
 
   it('stops reading a streamed 60 MB upload at the limit, and keeps nothing of it', async () => {
@@ -263,7 +277,7 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
     expect(original.status).toBe(200);
     expect(original.headers.get('content-type')).toBe('application/octet-stream');
     expect(original.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(original.headers.get('content-disposition')).toMatch(/^attachment; filename="tailles _b_.pdf"/);
+    expect(original.headers.get('content-disposition')).toMatch(/^attachment; filename="tailles <b>.pdf"; filename\*=UTF-8''tailles%20%3Cb%3E.pdf$/);
     expect(Buffer.from(await original.arrayBuffer())).toEqual(readFileSync(corpusFile('documents/sizes.pdf')));
     const pdf = await getFile(student, fileId, 'download/pdf');
     expect(pdf.headers.get('content-type')).toBe('application/pdf');

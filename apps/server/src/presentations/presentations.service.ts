@@ -37,8 +37,12 @@ interface PendingUpload {
 export type ProgressListener = (meetingIds: string[], fileId: string, done: number, total: number) => void;
 
 const THUMB_WIDTH = 150;
-/** Pages per worker job: small documents in one job, large ones shared by every worker. */
+/**
+ * Pages per worker job: small documents in one job, large ones shared by every worker, in jobs
+ * short enough that another upload's pages get their turn.
+ */
 const MIN_PAGES_PER_JOB = 8;
+const MAX_PAGES_PER_JOB = 64;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -51,6 +55,8 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
   private readonly root: string;
   private readonly tmp: string;
   private pool!: PdfPool;
+  /** Its own thread: a new upload's page count never waits behind another's thumbnails. */
+  private inspector!: PdfPool;
   private converter!: OfficeConverter;
   /** Files being stored or processed, so that two uploads of one file share the work. */
   private readonly storing = new Map<string, Promise<StoredFile>>();
@@ -81,6 +87,7 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
     await mkdir(this.tmp, { recursive: true });
     // pdf.js gets the conversion limit too, but never less than 30 s: a 500-page book takes a while.
     this.pool = new PdfPool(s.pdfWorkers, Math.max(s.conversionMs, 30_000));
+    this.inspector = new PdfPool(1, Math.max(s.conversionMs, 30_000));
     this.converter = new OfficeConverter({
       sandbox: SANDBOX_SCRIPT(this.runtime.config.repoRoot),
       soffice: s.soffice,
@@ -97,7 +104,7 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy() {
-    await this.pool?.close();
+    await Promise.all([this.pool?.close(), this.inspector?.close()]);
   }
 
   onProgress(listener: ProgressListener) {
@@ -213,7 +220,7 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
       if (kind === 'pdf') await link(original, pdf);
       else if (kind === 'image') await imageToPdf(original, format, pdf);
       else await this.converter.toPdf(original, format, pdf);
-      const { pages } = await this.pool.inspect(pdf);
+      const { pages } = await this.inspector.inspect(pdf);
       const { maxPages } = this.runtime.config.slides;
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
@@ -237,7 +244,11 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
   private startProcessing(fileId: string, pages: number) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
-    const jobs = Math.max(1, Math.min(this.pool.size, Math.floor(pages / MIN_PAGES_PER_JOB)));
+    const jobs = Math.max(
+      Math.ceil(pages / MAX_PAGES_PER_JOB),
+      Math.min(this.pool.size, Math.floor(pages / MIN_PAGES_PER_JOB)),
+      1,
+    );
     const per = Math.ceil(pages / jobs);
     let done = 0;
     let lastSent = 0;
