@@ -41,6 +41,14 @@ export async function join(page: Page, link: string, name: string, audio: 'micro
   await expect(page.getByTestId('participant-list')).toContainText(name);
 }
 
+/** A file of the shared test documents (ESTRADE_CORPUS, ../shared/corpus, or the workplace's copy). */
+export function corpusFile(name: string): string {
+  const roots = [process.env.ESTRADE_CORPUS, path.resolve(__dirname, '../../shared/corpus'), '/work/shared/corpus'];
+  const root = roots.find((r) => r && fs.existsSync(path.join(r, name)));
+  if (!root) throw new Error(`test document ${name} not found (set ESTRADE_CORPUS)`);
+  return path.join(root, name);
+}
+
 export const meetingIdOf = (page: Page) => new URL(page.url()).pathname.split('/')[2];
 
 /** The participant ids shown in the list, with their role. */

@@ -1,0 +1,108 @@
+import type { Page } from '@playwright/test';
+import { corpusFile, createRoom, expect, join, test } from './kit';
+
+/** The page a participant sees: which page, drawn, at which zoom, and whether it has ink on it. */
+async function seen(page: Page) {
+  const canvas = page.getByTestId('slide-page');
+  await expect(canvas).toHaveAttribute('data-rendered', 'yes', { timeout: 30_000 });
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 16) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+    return { page: Number(c.dataset.page), zoom: Number(c.dataset.zoom), fit: c.dataset.fit, ink };
+  });
+}
+
+test('the presenter uploads a PowerPoint and a PDF and presents; students follow, a late joiner lands on the same page', async ({
+  person,
+}) => {
+  const teacher = await person();
+  const student = await person();
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'SVT 2nde B');
+  await join(teacher, moderatorLink, 'Mme Dubois', 'listen-only');
+  await join(student, viewerLink, 'Hugo', 'listen-only');
+
+  // Every meeting opens on the welcome page, with the room's name.
+  await expect(student.getByTestId('welcome-room-name')).toHaveText('SVT 2nde B');
+  expect((await seen(student)).page).toBe(1);
+  await expect(student.getByTestId('upload-button')).toHaveCount(0);
+
+  // Two files at once: each shows its progress, the PowerPoint while LibreOffice converts it.
+  await teacher
+    .getByTestId('upload-input')
+    .setInputFiles([corpusFile('documents/cht-chart-type.pptx'), corpusFile('documents/tracemonkey.pdf')]);
+  await expect(teacher.getByTestId('upload-item')).toHaveCount(2);
+  await expect(teacher.getByTestId('upload-item').first()).toHaveAttribute('data-phase', /sending|converting/);
+  await expect(teacher.locator('[data-testid="upload-item"][data-phase="converting"]')).toBeVisible();
+  await expect(teacher.locator('[data-testid="upload-item"][data-phase="done"]')).toHaveCount(2, { timeout: 60_000 });
+
+  // The PDF, uploaded last, is on screen for everyone, page 1, drawn.
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 1 of 14');
+  const first = await seen(student);
+  expect(first.page).toBe(1);
+  expect(first.ink).toBeGreaterThan(100);
+
+  // The presenter's keyboard turns pages; the toolbar and the thumbnails too.
+  await teacher.getByTestId('slide-page').click();
+  await teacher.keyboard.press('ArrowRight');
+  await teacher.keyboard.press('ArrowRight');
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 3 of 14');
+  await teacher.keyboard.press('ArrowLeft');
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 2 of 14');
+  await teacher.getByTestId('slide-next').click();
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 3 of 14');
+  await expect(teacher.getByTestId('thumbnail-5').locator('img')).toBeVisible({ timeout: 30_000 });
+  await teacher.getByTestId('thumbnail-5').click();
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 5 of 14');
+  expect((await seen(student)).page).toBe(5);
+
+  // Zoom and fit: the student's view follows.
+  await teacher.getByTestId('zoom-in').click();
+  await expect(teacher.getByTestId('zoom-level')).toHaveText('125 %');
+  await teacher.getByTestId('zoom-in').click();
+  await expect.poll(async () => (await seen(student)).zoom).toBeCloseTo(1.5625, 2);
+  await teacher.getByTestId('fit-width').click();
+  await expect.poll(async () => (await seen(student)).fit).toBe('width');
+  await teacher.getByTestId('zoom-in').click();
+
+  // A late joiner lands on page 5, at the presenter's zoom.
+  const late = await person();
+  await join(late, viewerLink, 'Camille', 'listen-only');
+  await expect(late.getByTestId('slide-page-number')).toHaveText('Page 5 of 14');
+  const view = await seen(late);
+  expect(view).toMatchObject({ page: 5, fit: 'width', zoom: 1.25 });
+  expect(view.ink).toBeGreaterThan(100);
+
+  // Back to the PowerPoint: converted by LibreOffice, eight slides.
+  const deck = teacher.getByTestId('presentation-select');
+  await deck.selectOption({ label: 'cht-chart-type.pptx' });
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 1 of 8');
+  await expect(student.getByTestId('presentation-name')).toHaveText('cht-chart-type.pptx');
+  expect((await seen(student)).ink).toBeGreaterThan(100);
+});
+
+test('a file over the limit or of the wrong kind gets a clear message; downloads follow the presenter’s choice', async ({
+  person,
+}) => {
+  const teacher = await person();
+  const student = await person();
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Anglais');
+  await join(teacher, moderatorLink, 'Mr Smith', 'listen-only');
+  await join(student, viewerLink, 'Jade', 'listen-only');
+
+  await teacher.getByTestId('upload-input').setInputFiles({
+    name: 'notes.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('<script>alert(1)</script>'),
+  });
+  await expect(teacher.getByTestId('upload-error')).toContainText('cannot be presented');
+
+  await teacher.getByTestId('upload-input').setInputFiles(corpusFile('documents/sizes.pdf'));
+  await expect(student.getByTestId('slide-page-number')).toHaveText('Page 1 of 3');
+  await expect(student.getByTestId('download-original')).toHaveCount(0);
+  await teacher.getByTestId('toggle-downloadable').check();
+  await expect(student.getByTestId('download-original')).toBeVisible();
+  const download = student.waitForEvent('download');
+  await student.getByTestId('download-original').click();
+  expect((await download).suggestedFilename()).toBe('sizes.pdf');
+});
