@@ -11,9 +11,16 @@ COPY . .
 RUN npx tsc -b libs/protocol apps/server && npm run build -w @estrade/web && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
+# LibreOffice converts ODF and Office uploads; unshare (util-linux) sandboxes it; fonts for slides.
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+     libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui \
+     fonts-dejavu-core fonts-liberation2 util-linux \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 CMD ["node", "apps/server/dist/apps/server/src/main.js"]

@@ -32,9 +32,20 @@ welcome.drawText(hello, {
   color: rgb(0.3, 0.32, 0.4),
 });
 // The band from 30 % to 55 % of the height is left empty for the room's name.
-welcome.drawLine({ start: { x: W * 0.3, y: H * 0.27 }, end: { x: W * 0.7, y: H * 0.27 }, thickness: 1.5, color: rgb(0.18, 0.33, 0.75) });
+welcome.drawLine({
+  start: { x: W * 0.3, y: H * 0.27 },
+  end: { x: W * 0.7, y: H * 0.27 },
+  thickness: 1.5,
+  color: rgb(0.18, 0.33, 0.75),
+});
 const hint = 'Le cours va commencer  ·  The class will start soon';
-welcome.drawText(hint, { x: (W - font.widthOfTextAtSize(hint, 16)) / 2, y: H * 0.18, size: 16, font, color: rgb(0.45, 0.47, 0.55) });
+welcome.drawText(hint, {
+  x: (W - font.widthOfTextAtSize(hint, 16)) / 2,
+  y: H * 0.18,
+  size: 16,
+  font,
+  color: rgb(0.45, 0.47, 0.55),
+});
 for (let i = 0; i < 5; i++) pdf.addPage([W, H]);
 
 const out = join(dirname(fileURLToPath(import.meta.url)), 'default.pdf');

@@ -55,7 +55,8 @@ if (process.env.LIVEKIT_URL) {
 // poppler-utils (pdfinfo, pdftocairo: a second opinion on page counts, and the benchmark's
 // baseline) are for the tests.
 const wanted = [];
-if (!has('soffice')) wanted.push(
+if (!has('soffice'))
+  wanted.push(
     'libreoffice-impress-nogui',
     'libreoffice-writer-nogui',
     'libreoffice-calc-nogui',

@@ -1,10 +1,27 @@
-import { FIT_PAGE, foldSlides, NO_SLIDES, panViewport, placePage, zoomViewport, type SlidesState } from './presentations';
+import {
+  FIT_PAGE,
+  foldSlides,
+  NO_SLIDES,
+  panViewport,
+  placePage,
+  zoomViewport,
+  type SlidesState,
+} from './presentations';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 const file = (c: string) => c.repeat(64);
 const added = (id: string, fileId: string, pages = 10) =>
-  ({ type: 'presentation.added', presentationId: id, fileId, name: `${id}.pdf`, format: 'pdf', pages, processed: false, isDefault: false }) as const;
+  ({
+    type: 'presentation.added',
+    presentationId: id,
+    fileId,
+    name: `${id}.pdf`,
+    format: 'pdf',
+    pages,
+    processed: false,
+    isDefault: false,
+  }) as const;
 
 describe('slides fold', () => {
   const two = [added(A, file('a')), added(B, file('b'))].reduce(foldSlides, NO_SLIDES as SlidesState);
@@ -20,7 +37,11 @@ describe('slides fold', () => {
 
   it('keeps each presentation on its page when switching, and resets the zoom on a new page', () => {
     let s = foldSlides(two, { type: 'slide.changed', presentationId: B, page: 4 });
-    s = foldSlides(s, { type: 'slide.viewport-changed', presentationId: B, viewport: { fit: 'width', zoom: 2, x: 0.2, y: 0.8 } });
+    s = foldSlides(s, {
+      type: 'slide.viewport-changed',
+      presentationId: B,
+      viewport: { fit: 'width', zoom: 2, x: 0.2, y: 0.8 },
+    });
     expect(s.viewport.zoom).toBe(2);
     s = foldSlides(s, { type: 'presentation.shown', presentationId: A });
     expect(s.current).toBe(A);
@@ -32,7 +53,11 @@ describe('slides fold', () => {
   });
 
   it('ignores a viewport for a presentation not on screen, and caps pages', () => {
-    const s = foldSlides(two, { type: 'slide.viewport-changed', presentationId: A, viewport: { fit: 'page', zoom: 3, x: 0, y: 0 } });
+    const s = foldSlides(two, {
+      type: 'slide.viewport-changed',
+      presentationId: A,
+      viewport: { fit: 'page', zoom: 3, x: 0, y: 0 },
+    });
     expect(s.viewport).toEqual(FIT_PAGE);
     expect(foldSlides(two, { type: 'slide.changed', presentationId: A, page: 99 }).presentations[0].page).toBe(10);
   });
@@ -57,7 +82,13 @@ describe('page placement', () => {
   const page = { width: 800, height: 600 };
 
   it('fits a whole page in the view, centred', () => {
-    expect(placePage(page, { width: 1000, height: 600 }, FIT_PAGE)).toEqual({ scale: 1, width: 800, height: 600, left: 100, top: 0 });
+    expect(placePage(page, { width: 1000, height: 600 }, FIT_PAGE)).toEqual({
+      scale: 1,
+      width: 800,
+      height: 600,
+      left: 100,
+      top: 0,
+    });
   });
 
   it('fits the width, then shows the part around (x, y) without going past the edges', () => {

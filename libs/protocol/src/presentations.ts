@@ -74,7 +74,11 @@ export const PresentationRemove = z
   .object({ type: z.literal('presentation.remove'), presentationId: PresentationId })
   .strict();
 export const PresentationSetDownloadable = z
-  .object({ type: z.literal('presentation.set-downloadable'), presentationId: PresentationId, downloadable: z.boolean() })
+  .object({
+    type: z.literal('presentation.set-downloadable'),
+    presentationId: PresentationId,
+    downloadable: z.boolean(),
+  })
   .strict();
 export const SlideGoto = z
   .object({ type: z.literal('slide.goto'), presentationId: PresentationId, page: z.number().int().positive() })
@@ -235,7 +239,8 @@ export function placePage(
   view: { width: number; height: number },
   v: Viewport,
 ): { scale: number; left: number; top: number; width: number; height: number } {
-  const fit = v.fit === 'width' ? view.width / page.width : Math.min(view.width / page.width, view.height / page.height);
+  const fit =
+    v.fit === 'width' ? view.width / page.width : Math.min(view.width / page.width, view.height / page.height);
   const scale = fit * v.zoom;
   const width = page.width * scale;
   const height = page.height * scale;

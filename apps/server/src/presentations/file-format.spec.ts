@@ -11,7 +11,11 @@ const zip = (files: Record<string, string>, storedFirst?: [string, string]) =>
     } as Parameters<typeof zipSync>[0]),
   );
 const ole = (stream: string) =>
-  Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(500), Buffer.from(stream, 'utf16le')]);
+  Buffer.concat([
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+    Buffer.alloc(500),
+    Buffer.from(stream, 'utf16le'),
+  ]);
 
 describe('file formats, from content only', () => {
   it.each([

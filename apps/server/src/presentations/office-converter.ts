@@ -75,7 +75,9 @@ export class OfficeConverter {
         const killed = (err as { killed?: boolean }).killed || (err as { signal?: string }).signal === 'SIGKILL';
         if (killed) {
           logger.warn({ format, ms: Date.now() - started }, 'LibreOffice conversion timed out: killed');
-          return reject(new CommandError('conversion_timeout', `Converting took longer than ${this.o.timeoutMs / 1000} s`));
+          return reject(
+            new CommandError('conversion_timeout', `Converting took longer than ${this.o.timeoutMs / 1000} s`),
+          );
         }
         logger.warn({ format, err: String(err.message).slice(0, 500) }, 'LibreOffice conversion failed');
         reject(new CommandError('conversion_failed', 'LibreOffice could not convert this document'));

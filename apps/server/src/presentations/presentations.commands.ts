@@ -24,7 +24,16 @@ export class PresentationsCommands implements OnModuleInit {
       const processed = this.presentations.isProcessed(fileId);
       return {
         events: [
-          { type: 'presentation.added', presentationId, fileId, name: upload.name, format, pages, processed, isDefault: false },
+          {
+            type: 'presentation.added',
+            presentationId,
+            fileId,
+            name: upload.name,
+            format,
+            pages,
+            processed,
+            isDefault: false,
+          },
         ],
       };
     });

@@ -42,7 +42,11 @@ export class PresentationsController {
     if (!fileName.success) throw new CommandError('malformed', 'The file name (query parameter name) is missing');
     // Refused before reading a byte of the body: the role, then a declared size over the limit.
     const probe = { type: 'presentation.add' as const, uploadId: randomUUID() };
-    const decision = decide(probe, { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id }, state.locks);
+    const decision = decide(
+      probe,
+      { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
+      state.locks,
+    );
     if (decision !== 'allowed') throw new CommandError('forbidden', 'Only the presenter or a moderator may upload');
     const { maxBytes } = this.presentations.limits;
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -54,8 +58,9 @@ export class PresentationsController {
     try {
       received = await this.presentations.receive(req);
     } catch (err) {
-      // The rest of an oversized body is not read: close the connection after the answer.
+      // The rest of an oversized body is not read: the connection closes once the answer is out.
       res.setHeader('Connection', 'close');
+      res.once('finish', () => req.socket.destroy());
       throw err;
     }
     const file = await this.presentations.store(received);
@@ -78,7 +83,12 @@ export class PresentationsController {
   }
 
   @Get(':fileId/thumbnails/:page')
-  async thumbnail(@Req() req: Request, @Res() res: Response, @Param('fileId') fileId: string, @Param('page') page: string) {
+  async thumbnail(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('fileId') fileId: string,
+    @Param('page') page: string,
+  ) {
     const p = await this.shown(req, fileId);
     const n = pageNumber(page, p);
     send(res, this.presentations.thumbnailPath(fileId, n), 'image/jpeg', IMMUTABLE, `${n}.jpg`, 'inline');
@@ -104,9 +114,23 @@ export class PresentationsController {
     const p = await this.shown(req, fileId, true);
     const base = p.name.replace(/\.[^.]*$/, '') || 'presentation';
     if (which === 'pdf') {
-      send(res, this.presentations.pdfPath(fileId), 'application/pdf', 'private, no-cache', `${base}.pdf`, 'attachment');
+      send(
+        res,
+        this.presentations.pdfPath(fileId),
+        'application/pdf',
+        'private, no-cache',
+        `${base}.pdf`,
+        'attachment',
+      );
     } else if (which === 'original') {
-      send(res, this.presentations.originalPath(fileId), 'application/octet-stream', 'private, no-cache', p.name, 'attachment');
+      send(
+        res,
+        this.presentations.originalPath(fileId),
+        'application/octet-stream',
+        'private, no-cache',
+        p.name,
+        'attachment',
+      );
     } else {
       throw new CommandError('not_found', 'Download original or pdf');
     }
@@ -149,7 +173,10 @@ function send(res: Response, file: string, type: string, cache: string, name: st
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
   res.setHeader('Cache-Control', cache);
-  res.setHeader('Content-Disposition', `${disposition}; filename="${ascii(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  res.setHeader(
+    'Content-Disposition',
+    `${disposition}; filename="${ascii(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+  );
   // Served by base name from its own folder: `send` then judges only that name (a storage root
   // under a dotted folder must still serve).
   res.sendFile(path.basename(file), { root: path.dirname(file) }, (err) => {

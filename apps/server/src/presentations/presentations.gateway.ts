@@ -1,4 +1,10 @@
-import { ConnectedSocket, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { SOCKET, type CommandReply, type FilesAccess, type PresentationProgress } from '@estrade/protocol';
 import { meetingRoom, SOCKET_OPTIONS } from '../meetings/socket-rooms';

@@ -261,7 +261,10 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
       }
     };
     const run = async () => {
-      const ranges = Array.from({ length: jobs }, (_, i) => ({ from: i * per + 1, to: Math.min(pages, (i + 1) * per) }));
+      const ranges = Array.from({ length: jobs }, (_, i) => ({
+        from: i * per + 1,
+        to: Math.min(pages, (i + 1) * per),
+      }));
       const parts = await Promise.all(
         ranges
           .filter((r) => r.from <= r.to)

@@ -24,12 +24,7 @@ export function signSession(claims: SessionClaims, secret: string): string {
   return `${body}.${mac(body, secret)}`;
 }
 
-export function verifySession(
-  token: string,
-  secret: string,
-  now: number,
-  scope?: 'files',
-): SessionClaims | null {
+export function verifySession(token: string, secret: string, now: number, scope?: 'files'): SessionClaims | null {
   const [body, sig, extra] = token.split('.');
   if (!body || !sig || extra !== undefined) return null;
   const expected = Buffer.from(mac(body, secret));

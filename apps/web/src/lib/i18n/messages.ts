@@ -424,7 +424,8 @@ const errorsFr: Record<ErrorCode, string> = {
   protocol_mismatch: 'Cette page n’est plus à jour : rechargez-la.',
   internal: 'Une erreur est survenue sur le serveur. Réessayez.',
   too_large: 'Ce fichier dépasse la taille maximale de {limit}.',
-  unsupported_type: 'Ce type de fichier ne peut pas être présenté : utilisez un PDF, un document bureautique ou une image.',
+  unsupported_type:
+    'Ce type de fichier ne peut pas être présenté : utilisez un PDF, un document bureautique ou une image.',
   broken_document: 'Ce fichier est endommagé et ne peut pas être ouvert.',
   encrypted: 'Ce fichier est protégé par un mot de passe : retirez-le puis envoyez-le de nouveau.',
   too_many_pages: 'Ce document a plus de pages que la limite de {limit}.',
