@@ -60,7 +60,8 @@ export class PresentationsController {
     } catch (err) {
       // The rest of an oversized body is not read: the connection closes once the answer is out.
       res.setHeader('Connection', 'close');
-      res.once('finish', () => req.socket.destroy());
+      const socket = req.socket;
+      res.once('finish', () => socket?.destroy());
       throw err;
     }
     const file = await this.presentations.store(received);
