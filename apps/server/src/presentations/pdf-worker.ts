@@ -24,7 +24,9 @@ async function open(file: string) {
     useSystemFonts: false,
     standardFontDataUrl: `${assets}/standard_fonts/`,
     cMapUrl: `${assets}/cmaps/`,
-    wasmUrl: `${assets}/wasm/`,
+    // No wasmUrl: with it pdf.js also manages ICC colours (qcms), a third slower on image-heavy
+    // books; without it JPEG 2000 and JBIG2 images stay blank in thumbnails only (browsers draw
+    // the pages themselves, with every decoder).
     verbosity: 0,
   });
 }

@@ -41,7 +41,7 @@ const THUMB_WIDTH = 150;
  * Pages per worker job: small documents in one job, large ones shared by every worker, in jobs
  * short enough that another upload's pages get their turn.
  */
-const MIN_PAGES_PER_JOB = 8;
+const MIN_PAGES_PER_JOB = 2;
 const MAX_PAGES_PER_JOB = 64;
 
 /**
