@@ -8,15 +8,17 @@ export type WorkerTask =
   | { id: number; kind: 'render'; file: string; from: number; to: number; thumbsDir: string; thumbWidth: number };
 type NewTask = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;
 
+export type PageSize = { width: number; height: number };
+
 export type WorkerReply =
   | { id: number; type: 'page'; page: number }
-  | { id: number; type: 'done'; pages: number; texts: string[] }
+  | { id: number; type: 'done'; pages: number; texts: string[]; sizes: PageSize[] }
   | { id: number; type: 'error'; code: 'encrypted' | 'broken_document'; message: string };
 
 interface Job {
   task: WorkerTask;
   onPage?: (page: number) => void;
-  resolve(r: { pages: number; texts: string[] }): void;
+  resolve(r: { pages: number; texts: string[]; sizes: PageSize[] }): void;
   reject(err: Error): void;
 }
 
@@ -58,7 +60,7 @@ export class PdfPool {
     thumbsDir: string,
     thumbWidth: number,
     onPage?: (page: number) => void,
-  ): Promise<{ texts: string[] }> {
+  ): Promise<{ texts: string[]; sizes: PageSize[] }> {
     return this.submit({ kind: 'render', file, ...range, thumbsDir, thumbWidth }, onPage);
   }
 
@@ -68,7 +70,10 @@ export class PdfPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private submit(task: NewTask, onPage?: (page: number) => void): Promise<{ pages: number; texts: string[] }> {
+  private submit(
+    task: NewTask,
+    onPage?: (page: number) => void,
+  ): Promise<{ pages: number; texts: string[]; sizes: PageSize[] }> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new CommandError('internal', 'The server is stopping'));
       this.queue.push({ task: { ...task, id: this.nextId++ } as WorkerTask, onPage, resolve, reject });
@@ -109,7 +114,7 @@ export class PdfPool {
       return;
     }
     this.finish(slot);
-    if (r.type === 'done') job.resolve({ pages: r.pages, texts: r.texts });
+    if (r.type === 'done') job.resolve({ pages: r.pages, texts: r.texts, sizes: r.sizes });
     else job.reject(new CommandError(r.code, r.code === 'encrypted' ? 'This PDF needs a password' : 'Broken PDF'));
     this.pump();
   }

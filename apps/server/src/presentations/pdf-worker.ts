@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { WorkerReply, WorkerTask } from './pdf-pool';
+import type { PageSize, WorkerReply, WorkerTask } from './pdf-pool';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
@@ -36,16 +36,19 @@ async function run(task: WorkerTask, reply: (r: WorkerReply) => void) {
   try {
     const doc = await loading.promise;
     if (task.kind === 'inspect') {
-      reply({ id: task.id, type: 'done', pages: doc.numPages, texts: [] });
+      reply({ id: task.id, type: 'done', pages: doc.numPages, texts: [], sizes: [] });
       return;
     }
     await mkdir(task.thumbsDir, { recursive: true });
     const texts: string[] = [];
+    const sizes: PageSize[] = [];
     for (let n = task.from; n <= task.to; n++) {
-      texts.push(await pageText(doc, n, task.thumbsDir, task.thumbWidth));
+      const page = await readPage(doc, n, task.thumbsDir, task.thumbWidth);
+      texts.push(page.text);
+      sizes.push(page.size);
       reply({ id: task.id, type: 'page', page: n });
     }
-    reply({ id: task.id, type: 'done', pages: doc.numPages, texts });
+    reply({ id: task.id, type: 'done', pages: doc.numPages, texts, sizes });
   } finally {
     await loading.destroy();
   }
@@ -53,11 +56,22 @@ async function run(task: WorkerTask, reply: (r: WorkerReply) => void) {
 
 type Doc = Awaited<Awaited<ReturnType<typeof open>>['promise']>;
 
-/** One page's text, and its thumbnail written as `<n>.jpg`; a broken page yields no thumbnail, not a failure. */
-async function pageText(doc: Doc, n: number, thumbsDir: string, width: number): Promise<string> {
+/**
+ * One page's text and size (points, rotation applied), and its thumbnail written as `<n>.jpg`;
+ * a broken page yields no thumbnail, not a failure.
+ */
+async function readPage(
+  doc: Doc,
+  n: number,
+  thumbsDir: string,
+  width: number,
+): Promise<{ text: string; size: PageSize }> {
   let text = '';
+  let size: PageSize = { width: 0, height: 0 };
   try {
     const page = await doc.getPage(n);
+    const { width: w, height: h } = page.getViewport({ scale: 1 });
+    size = { width: Math.round(w * 100) / 100, height: Math.round(h * 100) / 100 };
     const content = await page.getTextContent();
     text = content.items
       .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : ''))
@@ -81,7 +95,7 @@ async function pageText(doc: Doc, n: number, thumbsDir: string, width: number): 
   } catch {
     // The page shows (or not) in the browser's own pdf.js; the strip shows its number instead.
   }
-  return text;
+  return { text, size };
 }
 
 function codeOf(err: unknown): 'encrypted' | 'broken_document' {

@@ -95,13 +95,16 @@ export class PresentationsController {
     send(res, this.presentations.thumbnailPath(fileId, n), 'image/jpeg', IMMUTABLE, `${n}.jpg`, 'inline');
   }
 
-  /** The text of every page, for search, screen readers and quick polls. */
+  /** The text and size of every page, for search, screen readers and quick polls. */
   @Get(':fileId/text')
-  async text(@Req() req: Request, @Param('fileId') fileId: string): Promise<{ pages: string[] }> {
+  async text(
+    @Req() req: Request,
+    @Param('fileId') fileId: string,
+  ): Promise<{ pages: string[]; sizes: { width: number; height: number }[] }> {
     await this.shown(req, fileId);
-    const pages = await this.presentations.pageTexts(fileId);
+    const pages = await this.presentations.pages(fileId);
     if (!pages) throw new CommandError('not_found', 'The text of this presentation is not ready yet');
-    return { pages };
+    return { pages: pages.texts, sizes: pages.sizes };
   }
 
   /** GET …/download/original or …/download/pdf: only when the presenter allowed it (moderators always may). */

@@ -110,6 +110,34 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
     }
   });
 
+  it('measures each page, rotation included, as pdfinfo does', async () => {
+    for (const [name, expected] of [
+      [
+        'sizes.pdf',
+        [
+          [612, 792],
+          [649, 323],
+          [792, 612],
+        ],
+      ],
+      // Page 2 is rotated a quarter turn: shown landscape.
+      [
+        'rotation.pdf',
+        [
+          [612, 792],
+          [792, 612],
+        ],
+      ],
+    ] as const) {
+      const res = await uploadFile(teacher, corpusFile(`documents/${name}`));
+      if (!(await added(teacher, res.json.presentationId!)).processed) await processed(teacher, res.json.fileId!);
+      const { sizes } = (await (await getFile(student, res.json.fileId!, 'text')).json()) as {
+        sizes: { width: number; height: number }[];
+      };
+      expect(sizes.map((s) => [Math.round(s.width), Math.round(s.height)])).toEqual(expected);
+    }
+  });
+
   it('serves a file uploaded again, in another room, from what is stored', async () => {
     const other = await classroom.createRoom('Histoire 1re A');
     const otherTeacher = await classroom.join(other.moderatorCode, 'M. Roux');

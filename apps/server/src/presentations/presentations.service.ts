@@ -13,7 +13,7 @@ import { MeetingsService } from '../meetings/meetings.service';
 import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
 import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
-import { PdfPool } from './pdf-pool';
+import { PdfPool, type PageSize } from './pdf-pool';
 import { PresentationsRepository } from './presentations.repository';
 
 export interface StoredFile {
@@ -270,7 +270,10 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
           .filter((r) => r.from <= r.to)
           .map((r) => this.pool.render(this.pdfPath(fileId), r, thumbs, THUMB_WIDTH, onPage)),
       );
-      await writeFile(this.textPath(fileId), JSON.stringify(parts.flatMap((p) => p.texts)));
+      await writeFile(
+        this.textPath(fileId),
+        JSON.stringify({ texts: parts.flatMap((p) => p.texts), sizes: parts.flatMap((p) => p.sizes) }),
+      );
       await this.repo.markProcessed(fileId, new Date());
       logger.info({ fileId, pages, ms: Date.now() - started }, 'presentation processed');
     };
@@ -326,9 +329,10 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
     return u;
   }
 
-  async pageTexts(fileId: string): Promise<string[] | null> {
+  /** Each page's text and size, once processed. */
+  async pages(fileId: string): Promise<{ texts: string[]; sizes: PageSize[] } | null> {
     try {
-      return JSON.parse(await readFile(this.textPath(fileId), 'utf8')) as string[];
+      return JSON.parse(await readFile(this.textPath(fileId), 'utf8')) as { texts: string[]; sizes: PageSize[] };
     } catch {
       return null;
     }
