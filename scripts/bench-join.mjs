@@ -1,50 +1,20 @@
 #!/usr/bin/env node
 // Join time: from opening a student link to a teacher's camera playing on the student's page,
 // on loopback, through the real UI, server, PostgreSQL and LiveKit. Prints the median of RUNS.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import chromiumArgs from '../e2e/chromium-args.json' with { type: 'json' };
+import { startBenchServer } from './bench-server.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const PORT = 3250;
-const root = join(import.meta.dirname, '..');
-const dataDir = mkdtempSync(join(tmpdir(), 'estrade-bench-'));
-chmodSync(dataDir, 0o755);
-
-const server = spawn(process.execPath, [join(root, 'apps/server/dist/apps/server/src/main.js')], {
-  env: {
-    ...process.env,
-    PORT: String(PORT),
-    ESTRADE_DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: '54341',
-    EMBEDDED_LIVEKIT_PORT: '7950',
-    EMBEDDED_LIVEKIT_RTC_PORT: '7951',
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const { base, stop } = await startBenchServer({
+  name: 'bench-join',
+  port: 3250,
+  postgresPort: 54341,
+  livekitPort: 7950,
+  rtcPort: 7951,
 });
-const base = `http://localhost:${PORT}`;
-const stop = async () => {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(dataDir, { recursive: true, force: true });
-};
 
 try {
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 600) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: chromiumArgs,

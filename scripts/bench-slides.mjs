@@ -7,14 +7,15 @@
 // document through BigBlueButton's per-page pipeline on this machine (LibreOffice for Office
 // files, then per page pdftotext + 150 px pdftocairo PNG + 300 dpi pdftocairo SVG, two pages at
 // a time). Prints figures; not a timed test.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { io } from 'socket.io-client';
+import { startBenchServer } from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
@@ -26,29 +27,13 @@ const corpus = [process.env.ESTRADE_CORPUS, join(root, '../shared/corpus'), '/wo
 );
 if (!corpus) throw new Error('test documents not found (set ESTRADE_CORPUS)');
 const FILES = ['tracemonkey.pdf', 'freeculture.pdf', 'cht-chart-type.pptx'].map((f) => join(corpus, 'documents', f));
-const PORT = 3260;
-const dataDir = mkdtempSync(join(tmpdir(), 'estrade-bench-slides-'));
-chmodSync(dataDir, 0o755);
-const base = `http://127.0.0.1:${PORT}`;
-
-const server = spawn(process.execPath, [join(root, 'apps/server/dist/apps/server/src/main.js')], {
-  env: {
-    ...process.env,
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    ESTRADE_DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: '54343',
-    EMBEDDED_LIVEKIT_PORT: '7960',
-    EMBEDDED_LIVEKIT_RTC_PORT: '7961',
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const { base, stop } = await startBenchServer({
+  name: 'bench-slides',
+  port: 3260,
+  postgresPort: 54343,
+  livekitPort: 7960,
+  rtcPort: 7961,
 });
-const stop = async () => {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(dataDir, { recursive: true, force: true });
-};
 
 const post = async (path, body) =>
   (
@@ -156,17 +141,6 @@ async function bbbPipeline(file) {
 const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 try {
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 1200) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const room = await post('/api/rooms', { name: 'Bench' });
   const teacher = await connect(
     await post(`/api/join/${room.moderatorCode}`, { name: 'Teacher', audioMode: 'listen-only' }),

@@ -62,17 +62,7 @@ export class CommandBus {
         const actor = state.participants[participantId];
         if (!actor || !actor.present) throw new CommandError('unauthenticated', 'You are not in this meeting');
         if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
-        const decision = decide(
-          command,
-          { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
-          state.locks,
-          {
-            roleOf: (id) => state.participants[id]?.role,
-            authorOf: (id) => state.chat.find((m) => m.id === id)?.from,
-          },
-        );
-        if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
-        if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);
+        permit(command, state, actor);
         const out = await handler({ meetingId, actor, state }, command);
         return { items: out.events.map((event) => ({ actor: participantId, event })), result: undefined };
       });
@@ -83,6 +73,21 @@ export class CommandBus {
       return refuse('internal', 'Something went wrong on the server');
     }
   }
+}
+
+/** The permission table's answer for this participant in this state; refusals are thrown. */
+export function permit(command: Command, state: MeetingState, actor: Participant): void {
+  const decision = decide(
+    command,
+    { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
+    state.locks,
+    {
+      roleOf: (id) => state.participants[id]?.role,
+      authorOf: (id) => state.chat.find((m) => m.id === id)?.from,
+    },
+  );
+  if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
+  if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);
 }
 
 function refuse(code: ErrorCode, message: string): CommandReply {

@@ -3,7 +3,6 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import {
-  decide,
   FileId,
   FileName,
   type MeetingState,
@@ -11,7 +10,7 @@ import {
   type Presentation,
   type UploadResponse,
 } from '@estrade/protocol';
-import { CommandBus } from '../meetings/command-bus';
+import { CommandBus, permit } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -41,13 +40,7 @@ export class PresentationsController {
     const fileName = FileName.safeParse(name);
     if (!fileName.success) throw new CommandError('malformed', 'The file name (query parameter name) is missing');
     // Refused before reading a byte of the body: the role, then a declared size over the limit.
-    const probe = { type: 'presentation.add' as const, uploadId: randomUUID() };
-    const decision = decide(
-      probe,
-      { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
-      state.locks,
-    );
-    if (decision !== 'allowed') throw new CommandError('forbidden', 'Only the presenter or a moderator may upload');
+    permit({ type: 'presentation.add', uploadId: randomUUID() }, state, actor);
     const { maxBytes } = this.presentations.limits;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > maxBytes) {

@@ -306,11 +306,6 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
     this.watchers.set(fileId, set);
   }
 
-  /** For tests and the benchmark: resolves once the file's pages are all processed. */
-  async processed(fileId: string): Promise<void> {
-    await this.processing.get(fileId);
-  }
-
   holdUpload(upload: PendingUpload): string {
     const id = randomUUID();
     this.uploads.set(id, upload);
@@ -323,10 +318,8 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
     return u && u.meetingId === meetingId && u.participantId === participantId ? u : null;
   }
 
-  releaseUpload(uploadId: string): PendingUpload | undefined {
-    const u = this.uploads.get(uploadId);
+  releaseUpload(uploadId: string): void {
     this.uploads.delete(uploadId);
-    return u;
   }
 
   /** Each page's text and size, once processed. */

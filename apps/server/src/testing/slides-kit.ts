@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { FilesAccess, SOCKET, type Presentation } from '@estrade/protocol';
+import { FilesAccess, SOCKET } from '@estrade/protocol';
 import type { TestClient } from './classroom-kit';
 
 /**
@@ -55,18 +55,6 @@ export const uploadFile = (client: TestClient, file: string, name = path.basenam
 export async function getFile(client: TestClient, fileId: string, rest: string, token?: string) {
   const access = token ?? (await filesAccess(client)).access;
   return fetch(`${client.server.url}/api/presentations/${fileId}/${rest}?access=${encodeURIComponent(access)}`);
-}
-
-export function presentationOf(client: TestClient, presentationId: string): Presentation | undefined {
-  let found: Presentation | undefined;
-  const snap = client.snapshots.at(-1);
-  found = snap?.state.slides.presentations.find((p) => p.id === presentationId);
-  for (const e of client.events) {
-    if (e.event.type === 'presentation.added' && e.event.presentationId === presentationId) {
-      found = { ...(found ?? ({} as Presentation)), ...e.event, id: presentationId };
-    }
-  }
-  return found;
 }
 
 /** Pages of a PDF as poppler's pdfinfo counts them: a second opinion on pdf.js. */

@@ -26,6 +26,3 @@ export function closeDocuments() {
   for (const { task } of open.values()) void task.destroy();
   open.clear();
 }
-
-export type { PDFDocumentProxy };
-export { pdfjs };

@@ -32,13 +32,12 @@ export class SlidesStore {
 
   constructor(private readonly conn: ClassroomConnection) {}
 
-  /** Fetches the files token (again after each reconnection) and follows processing progress. */
+  /** Follows processing progress; returns the unsubscribe. */
   start(): () => void {
-    const off = this.conn.onTransient(SOCKET.presentationProgress, (raw) => {
+    return this.conn.onTransient(SOCKET.presentationProgress, (raw) => {
       const p = PresentationProgress.safeParse(raw);
       if (p.success) this.progress = { ...this.progress, [p.data.fileId]: p.data };
     });
-    return off;
   }
 
   async refreshAccess() {
