@@ -6,6 +6,7 @@ import { ChatModule } from './chat/chat.module';
 import { ClassroomModule } from './classroom/classroom.module';
 import { ControlsModule } from './controls/controls.module';
 import { RuntimeModule } from './infra/runtime.module';
+import { LimitsModule } from './limits/limits.module';
 import { LivekitModule } from './livekit/livekit.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { ParticipantsModule } from './participants/participants.module';
@@ -21,6 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.with(runtime, dataSource),
+        LimitsModule,
         MeetingsModule,
         SessionsModule,
         LivekitModule,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -11,8 +12,10 @@ import { findRepoRoot } from './infra/repo-root';
 import { findLivekitBinary, startEmbeddedLivekit, type RunningLivekit } from './infra/embedded-livekit';
 import { startEmbeddedPostgres, type RunningPostgres } from './infra/embedded-postgres';
 import { loadOrCreateSecrets } from './infra/secrets';
+import { StartupError } from './infra/startup-error';
 import { logger, PinoNestLogger } from './logging/logger';
 import { ApiErrorFilter } from './web/http-errors';
+import { securityHeaders } from './web/security-headers';
 import { serveWebApp } from './web/static-web';
 
 /** Child services this process started (PostgreSQL, LiveKit), stopped in reverse order on exit. */
@@ -44,7 +47,12 @@ async function main() {
 
   let pg: RunningPostgres | null = null;
   if (config.database.kind === 'embedded') {
-    pg = await startEmbeddedPostgres({ ...config.database, password: secrets.postgresPassword });
+    pg = await startEmbeddedPostgres({
+      dir: config.database.dir,
+      port: config.database.port,
+      binaries: config.database.binaries,
+      password: secrets.postgresPassword,
+    });
     children.push(pg);
     logger.info({ port: config.database.port }, 'embedded PostgreSQL started');
   }
@@ -78,7 +86,13 @@ async function main() {
     };
   }
 
-  dataSource = await openDatabase(databaseUrl);
+  dataSource = await openDatabase(databaseUrl).catch((err: Error) => {
+    throw new StartupError(
+      'PostgreSQL',
+      `cannot open the database (${err.message})`,
+      config.database.kind === 'external' ? 'Check DATABASE_URL and that the server is reachable' : 'See the log above',
+    );
+  });
   const runtime: Runtime = {
     config,
     databaseUrl,
@@ -89,20 +103,39 @@ async function main() {
     logger: new PinoNestLogger(),
     bodyParser: true,
   });
+  const http = app.getHttpAdapter().getInstance();
+  http.disable('x-powered-by');
+  http.set('trust proxy', config.trustProxy);
+  app.use(
+    securityHeaders({
+      indexHtml: path.join(config.webRoot, 'index.html'),
+      livekitPublicUrl: livekit.publicUrl,
+      frameAncestors: config.frameAncestors,
+    }),
+  );
   // LiveKit signs the raw body of its webhooks, sent as application/webhook+json.
   app.use('/api/livekit/webhook', express.text({ type: () => true, limit: '256kb' }));
   app.use(cookieParser());
   app.useGlobalFilters(new ApiErrorFilter());
-  serveWebApp(app.getHttpAdapter().getInstance(), config.webRoot);
-  await app.listen(config.port, config.host);
+  serveWebApp(http, config.webRoot);
+  await app.listen(config.port, config.host).catch((err: Error) => {
+    throw new StartupError(
+      'HTTP server',
+      `cannot listen on ${config.host}:${config.port} (${err.message})`,
+      'Set PORT to a free port',
+    );
+  });
   logger.info({ url: `http://localhost:${config.port}` }, 'Estrade is serving the classroom');
 }
 
-main().catch(async (err) => {
+main().catch(async (err: unknown) => {
+  // One line a person can act on; the stack only when asked for (LOG_LEVEL=debug).
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
   } else {
-    logger.fatal({ err }, 'Estrade failed to start');
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Estrade could not start: ${message.split('\n')[0]}\n`);
+    logger.debug({ err }, 'start-up failure');
   }
   await stopChildren();
   process.exit(1);

@@ -40,6 +40,21 @@ export const RoomName = z
       .refine((s) => !FORBIDDEN_IN_NAME.test(s), 'control_characters'),
   );
 
+// NUL, which PostgreSQL refuses in text, and UTF-16 halves without their other half (with the
+// `u` flag a well-formed pair is one code point, so only lone surrogates match).
+const UNSTORABLE = /[\u0000\ud800-\udfff]/u;
+
+/**
+ * Whether any string in this payload (keys included) holds a NUL or a lone surrogate: checked
+ * at every edge, so such input is refused as malformed instead of failing in the database.
+ */
+export function hasUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => hasUnstorableText(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => UNSTORABLE.test(k) || hasUnstorableText(v, depth + 1));
+}
+
 /** Stable error codes; the web app shows each in the user's language. */
 export const ErrorCode = z.enum([
   'malformed',

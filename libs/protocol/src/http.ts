@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AudioMode, DisplayName, MeetingId, ParticipantId, Role, RoomName } from './common';
 import { MeetingSettings, RoomPassword } from './access';
+import type { Rate } from './permissions';
 
 /** POST /api/rooms */
 export const CreateRoomRequest = z
@@ -81,3 +82,20 @@ export const SOCKET = {
   presentationProgress: 'presentation.progress',
   fatal: 'fatal',
 } as const;
+
+/**
+ * How often one participant may send each message a client sends (commands also have a rate
+ * per type in the permission table). Beyond it: `too_fast` to a request, silence to a relay.
+ */
+export const CLIENT_MESSAGE_RATES: Readonly<Record<string, Rate>> = {
+  /** All commands together, before each type's own rate: a cap on parsing work. */
+  [SOCKET.command]: { burst: 60, everyMs: 50 },
+  [SOCKET.mediaToken]: { burst: 5, everyMs: 5000 },
+  [SOCKET.sessionRenew]: { burst: 5, everyMs: 10_000 },
+  [SOCKET.chatHistory]: { burst: 10, everyMs: 500 },
+  [SOCKET.chatTyping]: { burst: 3, everyMs: 1000 },
+  [SOCKET.presentationAccess]: { burst: 5, everyMs: 5000 },
+};
+
+/** New socket connections of one participant (reloads, tabs, reconnects). */
+export const CONNECTION_RATE: Rate = { burst: 10, everyMs: 3000 };

@@ -270,7 +270,8 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
             reaction: previous?.reaction ?? null,
             inMedia: previous?.inMedia ?? false,
             joinedAt: previous?.joinedAt ?? logged.at,
-            ...(e.device ? { device: e.device } : {}),
+            // A return after a lapse carries no device: the first join's still holds for a ban.
+            ...(e.device || previous?.device ? { device: e.device ?? previous?.device } : {}),
           },
         },
       };
@@ -431,8 +432,9 @@ export function viewFor(state: MeetingState, who: Viewer): MeetingState {
   // Everyone, moderators included, reads only the public chat and their own conversations.
   const readable = state.chat.filter((m) => readsMessage(m, who.id));
   const chat = readable.slice(-CHAT_PAGE);
-  if (who.role === 'moderator') return { ...state, chat };
-  const view = { ...state, chat, waiting: {}, waitingMessage: null };
+  const mine = { ...withoutDevices(state), chat };
+  if (who.role === 'moderator') return mine;
+  const view = { ...mine, waiting: {}, waitingMessage: null };
   if (!state.locks.participantList) return view;
   const seen = (id: string) => seesParticipant(state, who, id);
   return {
@@ -443,6 +445,35 @@ export function viewFor(state: MeetingState, who: Viewer): MeetingState {
 }
 
 type Viewer = { id: string; role: Participant['role'] };
+
+/**
+ * Device hashes are what bans hold on; they never leave the server, so no participant can
+ * follow another's browser (the hash is also keyed by room, so it differs from class to class).
+ */
+function withoutDevices(state: MeetingState): MeetingState {
+  const strip = <T extends { device?: string }>(x: T): T => (x.device === undefined ? x : { ...x, device: undefined });
+  const map = <T extends { device?: string }>(r: Record<string, T>) =>
+    Object.fromEntries(Object.entries(r).map(([id, x]) => [id, strip(x)]));
+  return {
+    ...state,
+    participants: map(state.participants),
+    waiting: map(state.waiting),
+    banned: { participants: state.banned.participants, devices: [] },
+  };
+}
+
+/** An event as it goes to clients: without the device hashes kept for bans. */
+export function eventForClients(event: MeetingEvent): MeetingEvent {
+  switch (event.type) {
+    case 'participant.joined':
+    case 'guest.waiting':
+      return event.device === undefined ? event : { ...event, device: undefined };
+    case 'participant.banned':
+      return { ...event, device: null };
+    default:
+      return event;
+  }
+}
 
 /**
  * Under the participant-list lock a viewer sees the moderators, the presenter and themself only

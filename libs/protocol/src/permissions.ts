@@ -18,8 +18,37 @@ export interface DecisionContext {
 }
 const NO_CONTEXT: DecisionContext = { roleOf: () => undefined, authorOf: () => undefined };
 
+/**
+ * A token bucket: `burst` at once, then one more every `everyMs`. Beyond it the command is
+ * refused with `too_fast` before anything is decided, logged or broadcast.
+ */
+export interface Rate {
+  burst: number;
+  everyMs: number;
+}
+
+/** Rates by kind of gesture; each command and live request names one. */
+export const RATES = {
+  /** Chat messages, edits, reactions: enough to talk, too little to flood a class. */
+  chat: { burst: 5, everyMs: 1000 },
+  /** A person's own gestures (hand, status, reaction, audio mode): a few, then one every 2 s. */
+  gesture: { burst: 4, everyMs: 2000 },
+  /** A teacher's controls: brisk clicking is fine, a script is not. */
+  moderation: { burst: 20, everyMs: 250 },
+  /** Turning pages: quick key presses add up. */
+  paging: { burst: 20, everyMs: 100 },
+  /** Pan and zoom while dragging, sent a few times a second. */
+  panning: { burst: 30, everyMs: 50 },
+  /** Uploads and removals of presentations. */
+  files: { burst: 10, everyMs: 2000 },
+  /** Once-in-a-meeting gestures (leave, end). */
+  rare: { burst: 3, everyMs: 5000 },
+} as const satisfies Record<string, Rate>;
+
 export interface Rule {
   who: Who;
+  /** How often one participant may send it. */
+  rate: Rate;
   /** Who may aim it at another participant: their `participantId`, or a message they wrote. */
   others?: Who;
   /** The lock that refuses it to viewers, if any (some depend on the payload). */
@@ -33,29 +62,31 @@ export interface Rule {
 export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
   'audio.set-mode': {
     who: 'anyone',
+    rate: RATES.gesture,
     lock: (c) => (c.type === 'audio.set-mode' && c.mode === 'microphone' ? 'microphone' : null),
   },
-  'participant.leave': { who: 'anyone' },
-  'participant.remove': { who: 'moderator' },
-  'participant.set-role': { who: 'moderator' },
-  'meeting.end': { who: 'moderator' },
-  'presenter.set': { who: 'moderator' },
-  'locks.update': { who: 'moderator' },
-  'participant.mute': { who: 'moderator' },
-  'meeting.mute-all': { who: 'moderator' },
-  'hand.raise': { who: 'anyone' },
-  'hand.lower': { who: 'anyone', others: 'moderator' },
-  'hands.lower-all': { who: 'moderator' },
-  'status.set': { who: 'anyone' },
-  'reaction.send': { who: 'anyone' },
-  'statuses.clear': { who: 'moderator' },
-  'settings.update': { who: 'moderator' },
-  'guests.admit': { who: 'moderator' },
-  'guests.deny': { who: 'moderator' },
-  'guests.admit-all': { who: 'moderator' },
-  'guests.message': { who: 'moderator' },
+  'participant.leave': { who: 'anyone', rate: RATES.rare },
+  'participant.remove': { who: 'moderator', rate: RATES.moderation },
+  'participant.set-role': { who: 'moderator', rate: RATES.moderation },
+  'meeting.end': { who: 'moderator', rate: RATES.rare },
+  'presenter.set': { who: 'moderator', rate: RATES.moderation },
+  'locks.update': { who: 'moderator', rate: RATES.moderation },
+  'participant.mute': { who: 'moderator', rate: RATES.moderation },
+  'meeting.mute-all': { who: 'moderator', rate: RATES.moderation },
+  'hand.raise': { who: 'anyone', rate: RATES.gesture },
+  'hand.lower': { who: 'anyone', others: 'moderator', rate: RATES.gesture },
+  'hands.lower-all': { who: 'moderator', rate: RATES.moderation },
+  'status.set': { who: 'anyone', rate: RATES.gesture },
+  'reaction.send': { who: 'anyone', rate: RATES.gesture },
+  'statuses.clear': { who: 'moderator', rate: RATES.moderation },
+  'settings.update': { who: 'moderator', rate: RATES.moderation },
+  'guests.admit': { who: 'moderator', rate: RATES.moderation },
+  'guests.deny': { who: 'moderator', rate: RATES.moderation },
+  'guests.admit-all': { who: 'moderator', rate: RATES.moderation },
+  'guests.message': { who: 'moderator', rate: RATES.moderation },
   'chat.send': {
     who: 'anyone',
+    rate: RATES.chat,
     // As in BigBlueButton, a private message to a moderator stays allowed under the private-chat lock.
     lock: (c, ctx) =>
       c.type !== 'chat.send'
@@ -66,16 +97,16 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandType, Rule>> = {
             ? null
             : 'privateChat',
   },
-  'chat.edit': { who: 'anyone', others: 'nobody' },
-  'chat.delete': { who: 'anyone', others: 'moderator' },
-  'chat.react': { who: 'anyone' },
-  'chat.clear': { who: 'moderator' },
-  'presentation.add': { who: 'presenter-or-moderator' },
-  'presentation.show': { who: 'presenter' },
-  'presentation.remove': { who: 'presenter-or-moderator' },
-  'presentation.set-downloadable': { who: 'presenter-or-moderator' },
-  'slide.goto': { who: 'presenter' },
-  'slide.viewport': { who: 'presenter' },
+  'chat.edit': { who: 'anyone', others: 'nobody', rate: RATES.chat },
+  'chat.delete': { who: 'anyone', others: 'moderator', rate: RATES.chat },
+  'chat.react': { who: 'anyone', rate: RATES.chat },
+  'chat.clear': { who: 'moderator', rate: RATES.moderation },
+  'presentation.add': { who: 'presenter-or-moderator', rate: RATES.files },
+  'presentation.show': { who: 'presenter', rate: RATES.paging },
+  'presentation.remove': { who: 'presenter-or-moderator', rate: RATES.files },
+  'presentation.set-downloadable': { who: 'presenter-or-moderator', rate: RATES.moderation },
+  'slide.goto': { who: 'presenter', rate: RATES.paging },
+  'slide.viewport': { who: 'presenter', rate: RATES.panning },
 };
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';
@@ -114,6 +145,29 @@ export function decide(command: Command, actor: Actor, locks: Locks, context: De
 
 /** LiveKit track sources, named as livekit-server-sdk's TrackSource enum names them. */
 export type MediaSource = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
+
+/**
+ * The kind of media each source carries. LiveKit checks a track's source label against the
+ * grant but never its kind, so audio published as "camera" would pass: the server removes any
+ * track whose kind is not its source's, and clients play audio only from audio sources.
+ */
+export const SOURCE_KIND: Readonly<Record<MediaSource, 'audio' | 'video'>> = {
+  camera: 'video',
+  microphone: 'audio',
+  screen_share: 'video',
+  screen_share_audio: 'audio',
+};
+
+/** Why a published track must go, or null if the rules allow it. */
+export function forbiddenTrack(
+  track: { kind: 'audio' | 'video' | 'other'; source: MediaSource | 'unknown' },
+  allowed: readonly MediaSource[],
+): 'unknown_source' | 'kind_mismatch' | 'not_allowed' | null {
+  if (track.source === 'unknown') return 'unknown_source';
+  if (SOURCE_KIND[track.source] !== track.kind) return 'kind_mismatch';
+  if (!allowed.includes(track.source)) return 'not_allowed';
+  return null;
+}
 
 /**
  * What a participant may publish to LiveKit. The server turns this into the LiveKit grant, so

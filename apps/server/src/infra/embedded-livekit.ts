@@ -3,6 +3,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { logger } from '../logging/logger';
+import { commandLineOf, isAlive, StartupError, stopOrphan } from './startup-error';
+
+const COMPONENT = 'embedded LiveKit';
+const HINT = 'Set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to use another LiveKit server';
 
 export interface RunningLivekit {
   url: string;
@@ -15,8 +19,10 @@ export function findLivekitBinary(repoRoot: string, given?: string): string {
   for (const c of candidates) if (c && fs.existsSync(c)) return c;
   const onPath = spawnSync('sh', ['-c', 'command -v livekit-server'], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return onPath;
-  throw new Error(
-    'LiveKit server binary not found: run `node scripts/bootstrap.mjs` (it builds tools/bin/server), put livekit-server on PATH, or set LIVEKIT_URL/LIVEKIT_API_KEY/LIVEKIT_API_SECRET',
+  throw new StartupError(
+    COMPONENT,
+    'the LiveKit server binary was not found',
+    'Run `node scripts/bootstrap.mjs` (it builds tools/bin/server), put livekit-server on PATH, or set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
   );
 }
 
@@ -65,9 +71,26 @@ export async function startEmbeddedLivekit(o: {
   const dir = path.join(o.dataDir, 'livekit');
   fs.mkdirSync(dir, { recursive: true });
   const configFile = path.join(dir, 'livekit.yaml');
-  fs.writeFileSync(configFile, livekitConfigYaml(o), { mode: 0o600 });
+  const pidFile = path.join(dir, 'livekit.pid');
   const log = logger.child({ component: 'livekit' });
+  // A LiveKit still running on this data folder's configuration was left by a crashed server.
+  const leftover = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : '');
+  if (Number.isInteger(leftover) && leftover > 0 && isAlive(leftover) && commandLineOf(leftover).includes(configFile)) {
+    log.warn({ leftover }, 'stopping the LiveKit a previous run left on this data folder');
+    await stopOrphan(leftover, 'SIGTERM', 5_000);
+  }
+  if (await portOpen(o.port)) {
+    throw new StartupError(
+      COMPONENT,
+      `port ${o.port} is already in use`,
+      `Stop what uses it, set EMBEDDED_LIVEKIT_PORT, or: ${HINT}`,
+    );
+  }
+  fs.writeFileSync(configFile, livekitConfigYaml(o), { mode: 0o600 });
   const child: ChildProcess = spawn(o.binary, ['--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let spawnError: Error | null = null;
+  child.once('error', (err) => (spawnError = err));
+  if (child.pid) fs.writeFileSync(pidFile, String(child.pid));
   let output = '';
   const collect = (b: Buffer) => {
     const s = b.toString();
@@ -84,7 +107,16 @@ export async function startEmbeddedLivekit(o: {
     exited = true;
     process.off('exit', killOnExit);
   });
-  await waitForPort(o.port, 20_000, () => (exited ? `LiveKit exited during start-up:\n${output}` : null));
+  await waitForPort(o.port, 20_000, () =>
+    spawnError
+      ? `cannot run ${o.binary} (${(spawnError as Error).message})`
+      : exited
+        ? `it exited during start-up (${lastLines(output)})`
+        : null,
+  ).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new StartupError(COMPONENT, err.message, HINT);
+  });
   return {
     url: `http://127.0.0.1:${o.port}`,
     stop: () =>
@@ -97,18 +129,25 @@ export async function startEmbeddedLivekit(o: {
   };
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
 async function waitForPort(port: number, timeoutMs: number, failed: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const problem = failed();
     if (problem) throw new Error(problem);
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`LiveKit did not open port ${port} within ${timeoutMs} ms`);
+    if (await portOpen(port)) return;
+    if (Date.now() > deadline) throw new Error(`it did not open port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function lastLines(output: string): string {
+  return output.trim().split('\n').slice(-3).join(' / ').slice(0, 300) || 'no output';
 }

@@ -45,9 +45,18 @@ export class LivekitWebhookController {
     });
     const meetingId = event.room?.name;
     const participantId = event.participant?.identity;
-    if (!meetingId || !ParticipantId.safeParse(participantId).success) return { ok: true };
+    if (!meetingId || !participantId) return { ok: true };
+    // Rules first, before anything is recorded: an identity that is not ours, someone not
+    // present, a forbidden track: LiveKit is told at once.
+    if (event.event === 'participant_joined' && !(await this.livekit.admit(meetingId, participantId))) {
+      return { ok: true };
+    }
+    if (event.event === 'track_published' && event.track) {
+      await this.livekit.enforceTrack(meetingId, participantId, event.track);
+    }
+    if (!ParticipantId.safeParse(participantId).success) return { ok: true };
     if (event.event === 'track_published' && event.track?.source === TrackSource.MICROPHONE) {
-      await this.muteOnJoin(meetingId, participantId!);
+      await this.muteOnJoin(meetingId, participantId);
       return { ok: true };
     }
     const connected = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;

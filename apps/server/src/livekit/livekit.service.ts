@@ -1,6 +1,16 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
+  AccessToken,
+  RoomServiceClient,
+  TrackSource,
+  TrackType,
+  WebhookReceiver,
+  type TrackInfo,
+  type WebhookEvent,
+} from 'livekit-server-sdk';
+import {
+  forbiddenTrack,
+  MeetingId,
   publishableSources,
   type MediaSource,
   type MediaToken,
@@ -9,6 +19,7 @@ import {
 } from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
 import { logger } from '../logging/logger';
+import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
 
 const SOURCE: Record<MediaSource, TrackSource> = {
@@ -19,30 +30,69 @@ const SOURCE: Record<MediaSource, TrackSource> = {
 };
 
 /** One LiveKit room per meeting, named by the meeting id; identities are participant ids. */
+/** A media token only opens the door: LiveKit refreshes it for a connected client itself. */
+const MEDIA_TOKEN_TTL = '60s';
+
+const SOURCE_NAME = new Map<TrackSource, MediaSource>(
+  Object.entries(SOURCE).map(([name, source]) => [source, name as MediaSource]),
+);
+
+/** A LiveKit track in the permission table's words. */
+export function describeTrack(track: Pick<TrackInfo, 'type' | 'source'>) {
+  return {
+    kind:
+      track.type === TrackType.AUDIO
+        ? ('audio' as const)
+        : track.type === TrackType.VIDEO
+          ? ('video' as const)
+          : ('other' as const),
+    source: SOURCE_NAME.get(track.source) ?? ('unknown' as const),
+  };
+}
+
+/** Whether Estrade counts this identity in the meeting now: the only ones LiveKit may keep. */
+function isPresent(state: MeetingState, participantId: string): boolean {
+  const p = state.participants[participantId];
+  return !!p?.present && !state.endedAt && !state.banned.participants.includes(participantId);
+}
+
+/** What this participant may publish now: nothing unless present. */
+function allowedSources(state: MeetingState, participantId: string): MediaSource[] {
+  const p = state.participants[participantId];
+  if (!p || !isPresent(state, participantId)) return [];
+  return publishableSources(
+    { id: p.id, role: p.role, presenter: state.presenterId === p.id, audioMode: p.audioMode },
+    state.locks,
+  );
+}
+
 export function grantFor(
   meetingId: string,
   p: Pick<Participant, 'id' | 'role' | 'audioMode'>,
   state: Pick<MeetingState, 'presenterId' | 'locks'>,
 ) {
+  const sources = publishableSources(
+    { id: p.id, role: p.role, presenter: state.presenterId === p.id, audioMode: p.audioMode },
+    state.locks,
+  );
   return {
     roomJoin: true,
     room: meetingId,
     canSubscribe: true,
-    canPublish: true,
+    // LiveKit reads an empty source list as "any source": with nothing allowed, no publishing at all.
+    canPublish: sources.length > 0,
     // Chat and other data go through the Estrade server, never peer to peer.
     canPublishData: false,
     canUpdateOwnMetadata: false,
-    canPublishSources: publishableSources(
-      { id: p.id, role: p.role, presenter: state.presenterId === p.id, audioMode: p.audioMode },
-      state.locks,
-    ).map((s) => SOURCE[s]),
+    canPublishSources: sources.map((s) => SOURCE[s]),
   };
 }
 
 @Injectable()
-export class LivekitService implements OnModuleInit {
+export class LivekitService implements OnModuleInit, OnModuleDestroy {
   private readonly rooms: RoomServiceClient;
   private readonly webhooks: WebhookReceiver;
+  private reconciler: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -54,6 +104,7 @@ export class LivekitService implements OnModuleInit {
   }
 
   onModuleInit() {
+    this.startReconciling();
     // Media follows the log: every change of role or audio mode re-permissions the participant,
     // so the media server enforces what the permission table says.
     this.meetings.onEvents(async (meetingId, events, state) => {
@@ -84,6 +135,7 @@ export class LivekitService implements OnModuleInit {
             await Promise.all(event.participantIds.map((id) => this.muteMicrophone(meetingId, id)));
             break;
           case 'participant.left':
+          case 'participant.banned':
             await this.ignoreMissing(this.rooms.removeParticipant(meetingId, event.participantId));
             break;
           case 'meeting.ended':
@@ -94,11 +146,98 @@ export class LivekitService implements OnModuleInit {
     });
   }
 
+  onModuleDestroy() {
+    if (this.reconciler) clearTimeout(this.reconciler);
+  }
+
+  /** Webhooks can be lost or late: now and then LiveKit's rooms are checked against the log. */
+  startReconciling() {
+    const every = this.runtime.config.mediaReconcileMs;
+    const tick = () => {
+      this.reconcile()
+        .catch((err) => logger.warn({ err: String(err) }, 'LiveKit reconciliation failed'))
+        .finally(() => {
+          this.reconciler = setTimeout(tick, every);
+          this.reconciler.unref();
+        });
+    };
+    this.reconciler = setTimeout(tick, every);
+    this.reconciler.unref();
+  }
+
+  /** Everyone connected to LiveKit must be present in Estrade, with only tracks the rules allow. */
+  async reconcile(): Promise<void> {
+    for (const room of await this.rooms.listRooms()) {
+      const current = await this.lookup(room.name);
+      if (current === 'unavailable') continue;
+      if (current === 'unknown' || current.state.endedAt) {
+        // Not a meeting of ours, or one that has ended: nobody belongs there.
+        await this.ignoreMissing(this.rooms.deleteRoom(room.name));
+        continue;
+      }
+      for (const p of await this.rooms.listParticipants(room.name).catch(() => [])) {
+        if (!(await this.admit(room.name, p.identity))) continue;
+        for (const track of p.tracks) await this.enforceTrack(room.name, p.identity, track);
+      }
+    }
+  }
+
+  /**
+   * A LiveKit connection by someone Estrade does not count as present (removed, banned, gone,
+   * or never there) is closed at once: a token they kept, or one LiveKit refreshed for them,
+   * does not bring them back. Returns whether they may stay.
+   */
+  async admit(meetingId: string, identity: string): Promise<boolean> {
+    const current = await this.lookup(meetingId);
+    if (current === 'unavailable') return true;
+    if (current !== 'unknown' && isPresent(current.state, identity)) return true;
+    logger.warn({ meetingId, participantId: identity }, 'LiveKit connection by someone not in the meeting: removed');
+    await this.ignoreMissing(this.rooms.removeParticipant(meetingId, identity));
+    return false;
+  }
+
+  /**
+   * Removes a published track the rules forbid, including one whose kind does not match its
+   * source label (audio published as "camera"), which LiveKit's grant alone lets through.
+   * LiveKit unpublishes tracks whose source a permission update takes away, so the source is
+   * withdrawn for a moment and the participant's real grant then restored.
+   */
+  async enforceTrack(meetingId: string, identity: string, track: Pick<TrackInfo, 'sid' | 'type' | 'source'>) {
+    const current = await this.lookup(meetingId);
+    if (typeof current === 'string') return;
+    const allowed = allowedSources(current.state, identity);
+    const reason = forbiddenTrack(describeTrack(track), allowed);
+    if (!reason) return;
+    logger.warn({ meetingId, participantId: identity, track: describeTrack(track), reason }, 'forbidden track removed');
+    const p = current.state.participants[identity];
+    const without = allowed.filter((s) => SOURCE[s] !== track.source);
+    await this.ignoreMissing(
+      this.rooms.updateParticipant(meetingId, identity, {
+        permission: {
+          canSubscribe: true,
+          canPublish: without.length > 0,
+          canPublishSources: without.map((s) => SOURCE[s]),
+          canPublishData: false,
+          canUpdateMetadata: false,
+        },
+      }),
+    );
+    if (p && allowed.length > 0) await this.updatePermissions(meetingId, p, current.state);
+  }
+
+  /** The meeting's state; 'unknown' for no such meeting, 'unavailable' if it cannot be read now. */
+  private lookup(meetingId: string): Promise<{ state: MeetingState } | 'unknown' | 'unavailable'> {
+    if (!MeetingId.safeParse(meetingId).success) return Promise.resolve('unknown');
+    return this.meetings
+      .state(meetingId)
+      .catch((err) => (err instanceof CommandError && err.code === 'not_found' ? 'unknown' : 'unavailable'));
+  }
+
   async mintToken(meetingId: string, p: Participant, state: MeetingState): Promise<MediaToken> {
     const at = new AccessToken(this.runtime.livekit.apiKey, this.runtime.livekit.apiSecret, {
       identity: p.id,
       name: p.name,
-      ttl: '10m',
+      ttl: MEDIA_TOKEN_TTL,
       metadata: JSON.stringify({ role: p.role }),
     });
     at.addGrant(grantFor(meetingId, p, state));

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   Command,
+  COMMAND_PERMISSIONS,
   decide,
+  hasUnstorableText,
   type CommandOf,
   type CommandReply,
   type CommandType,
@@ -10,6 +12,7 @@ import {
   type MeetingState,
   type Participant,
 } from '@estrade/protocol';
+import { RateLimiter } from '../limits/rate-limiter';
 import { logger } from '../logging/logger';
 import { CommandError } from './command-error';
 import { MeetingsService } from './meetings.service';
@@ -38,7 +41,10 @@ export type CommandHandler<T extends CommandType> = (
 export class CommandBus {
   private readonly handlers = new Map<CommandType, CommandHandler<CommandType>>();
 
-  constructor(private readonly meetings: MeetingsService) {}
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly limiter: RateLimiter,
+  ) {}
 
   register<T extends CommandType>(type: T, handler: CommandHandler<T>): void {
     if (this.handlers.has(type)) throw new Error(`two handlers for ${type}`);
@@ -58,6 +64,14 @@ export class CommandBus {
       const command = parsed.data;
       const handler = this.handlers.get(command.type);
       if (!handler) return refuse('unknown_command', `Unknown command: ${command.type}`);
+      if (hasUnstorableText(payload)) {
+        return refuse('malformed', 'Malformed command: text holds a NUL character or a broken UTF-16 surrogate');
+      }
+      // Per participant and per kind, before the meeting's queue: a flood is refused here and
+      // never reaches the log, the broadcast or LiveKit.
+      if (!this.limiter.take(`${meetingId}/${participantId}/${command.type}`, COMMAND_PERMISSIONS[command.type].rate)) {
+        return refuse('too_fast', 'Too many requests of this kind: wait a moment');
+      }
       await this.meetings.decide(meetingId, async (state) => {
         const actor = state.participants[participantId];
         if (!actor || !actor.present) throw new CommandError('unauthenticated', 'You are not in this meeting');

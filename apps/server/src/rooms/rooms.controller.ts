@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { hashAccessCode, newAccessCode } from './access-code';
+import { newAccessCode } from './access-code';
 import {
   CreateRoomRequest,
   JoinRequest,
@@ -8,23 +8,44 @@ import {
   type JoinInfo,
   type JoinResponse,
   type WaitingResponse,
+  type Rate,
   type WaitingStatus,
 } from '@estrade/protocol';
+import { RUNTIME, type Runtime } from '../config/config';
+import { RateLimiter } from '../limits/rate-limiter';
+import { CommandError } from '../meetings/command-error';
 import { parseBody } from '../web/http-errors';
 import { RoomsService } from './rooms.service';
 
+/** A waiting page asks every 1.5 s; a little slack, then refused. */
+const WAITING_POLL: Rate = { burst: 5, everyMs: 1000 };
+
 @Controller('api')
 export class RoomsController {
-  constructor(private readonly rooms: RoomsService) {}
+  private readonly joinRate: Rate;
+  private readonly roomRate: Rate;
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly limiter: RateLimiter,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    // Per address, a whole class behind one school router included: the burst is the full allowance.
+    const { joinsPerMinute, roomsPerHour } = runtime.config.limits;
+    this.joinRate = { burst: joinsPerMinute, everyMs: 60_000 / joinsPerMinute };
+    this.roomRate = { burst: roomsPerHour, everyMs: 3_600_000 / roomsPerHour };
+  }
 
   @Post('rooms')
-  create(@Body() body: unknown): Promise<CreateRoomResponse> {
+  create(@Body() body: unknown, @Req() req: Request): Promise<CreateRoomResponse> {
+    this.limit(`${addressOf(req)}/rooms`, this.roomRate, 'Too many rooms created from this address: try again later');
     const { name, password, settings } = parseBody(CreateRoomRequest, body);
     return this.rooms.create(name, password, settings);
   }
 
   @Get('join/:code')
-  describe(@Param('code') code: string): Promise<JoinInfo> {
+  describe(@Param('code') code: string, @Req() req: Request): Promise<JoinInfo> {
+    this.limit(`${addressOf(req)}/join`, this.joinRate, 'Too many joins from this address: wait a moment');
     return this.rooms.describe(code);
   }
 
@@ -36,21 +57,31 @@ export class RoomsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JoinResponse | WaitingResponse> {
-    return this.rooms.join(code, parseBody(JoinRequest, body), deviceOf(req, res));
+    this.limit(`${addressOf(req)}/join`, this.joinRate, 'Too many joins from this address: wait a moment');
+    const request = parseBody(JoinRequest, body);
+    return this.rooms.join(code, request, { device: deviceOf(req, res), address: addressOf(req) });
   }
 
   @Get('waiting/:ticket')
   waiting(@Param('ticket') ticket: string): Promise<WaitingStatus> {
+    this.limit(`waiting/${ticket.slice(-43)}`, WAITING_POLL, 'Asking too often: wait a moment');
     return this.rooms.waitingStatus(ticket);
   }
+
+  private limit(key: string, rate: Rate, message: string) {
+    if (!this.limiter.take(key, rate)) throw new CommandError('too_fast', message);
+  }
 }
+
+/** The client's address as Express sees it (behind a proxy, per TRUST_PROXY). */
+const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 const DEVICE_COOKIE = 'estrade_device';
 
 /**
- * The browser's device id: a random cookie, set on first join and kept a year. Only its hash is
- * logged; a ban holds on it, so a banned student cannot come back under a new name from the same
- * browser.
+ * The browser's device id: a random cookie, set on first join and kept a year. Only a hash of
+ * it keyed by room is logged (the same browser looks different in every room); a ban holds on
+ * it, so a banned student cannot come back under a new name from the same browser.
  */
 function deviceOf(req: Request, res: Response): string {
   let device = (req.cookies as Record<string, string> | undefined)?.[DEVICE_COOKIE];
@@ -58,5 +89,5 @@ function deviceOf(req: Request, res: Response): string {
     device = newAccessCode();
     res.cookie(DEVICE_COOKIE, device, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
   }
-  return hashAccessCode(device);
+  return device;
 }

@@ -20,7 +20,8 @@ import { MeetingsService } from '../meetings/meetings.service';
 import { PresentationsService } from '../presentations/presentations.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashAccessCode, looksLikeAccessCode, newAccessCode } from './access-code';
-import { hashPassword, verifyPassword } from './password';
+import { HashingBusy, hashPassword, verifyPassword } from './password';
+import { PasswordAttempts } from '../limits/password-attempts';
 import { RoomsRepository } from './rooms.repository';
 
 /** A waiting guest's ticket lasts long enough for a slow teacher. */
@@ -35,6 +36,14 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
   /** When each waiting guest last asked, by meeting; only kept in memory. */
   private readonly lastAsked = new Map<string, { meetingId: string; at: number }>();
   private sweeper: NodeJS.Timeout | null = null;
+  /**
+   * Five free mistakes per address, then 1 s, 2 s, 4 s… up to 5 min; a room under attack from
+   * many addresses slows after 20, up to 30 s, so a class can still get in meanwhile.
+   */
+  private readonly attempts = new PasswordAttempts({
+    address: { free: 5, baseMs: 1000, maxMs: 5 * 60_000, forgetMs: 15 * 60_000 },
+    room: { free: 20, baseMs: 500, maxMs: 30_000, forgetMs: 15 * 60_000 },
+  });
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -50,6 +59,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
 
   /** Guests who closed the waiting page leave the moderators' list. */
   private sweep(now = Date.now()) {
+    this.attempts.sweep(now);
     for (const [guestId, { meetingId, at }] of this.lastAsked) {
       if (now - at < this.runtime.config.waitingSilenceMs) continue;
       this.lastAsked.delete(guestId);
@@ -93,7 +103,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
       moderatorCodeHash: hashAccessCode(moderatorCode),
       viewerCodeHash: hashAccessCode(viewerCode),
       createdAt: now,
-      passwordHash: password ? await hashPassword(password) : null,
+      passwordHash: password ? await orBusy(hashPassword(password)) : null,
       guestPolicy: s.guestPolicy,
       maxParticipants: s.maxParticipants,
       maxDurationMinutes: s.maxDurationMinutes,
@@ -114,14 +124,13 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
   async join(
     code: string,
     request: { name: string; audioMode: AudioMode; password?: string },
-    device: string,
+    client: { device: string; address: string },
     now = new Date(),
   ): Promise<JoinResponse | WaitingResponse> {
     const { room, role } = await this.open(code);
-    if (passwordApplies(room, role)) {
-      const ok = request.password !== undefined && (await verifyPassword(request.password, room.passwordHash!));
-      if (!ok) throw new CommandError('wrong_password', 'Wrong room password');
-    }
+    if (passwordApplies(room, role)) await this.checkPassword(room, request.password, client.address, now);
+    // Keyed by room: the hash a ban holds on cannot follow a browser from class to class.
+    const device = hashAccessCode(`${room.id}/${client.device}`);
     const meetingId = await this.meetings.ensureRunning(room, now);
     const participantId = randomUUID();
     const { name, audioMode } = request;
@@ -193,6 +202,23 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     return { meetingId, participantId, ...this.sessions.issue(participantId, meetingId, now.getTime()) };
   }
 
+  /**
+   * A wrong password costs the guesser a growing delay, per address and per room; an attempt
+   * inside the delay is refused before any hashing.
+   */
+  private async checkPassword(room: RoomEntity, password: string | undefined, address: string, now: Date) {
+    const wait = this.attempts.waitMs(address, room.id, now.getTime());
+    if (wait > 0) {
+      throw new CommandError('too_fast', `Too many wrong passwords: try again in ${Math.ceil(wait / 1000)} s`);
+    }
+    const ok = password !== undefined && (await orBusy(verifyPassword(password, room.passwordHash!)));
+    if (!ok) {
+      this.attempts.failed(address, room.id, Date.now());
+      throw new CommandError('wrong_password', 'Wrong room password');
+    }
+    this.attempts.succeeded(address);
+  }
+
   /** What a waiting guest's page polls: still waiting, let in (with their session), or turned away. */
   async waitingStatus(ticket: string): Promise<WaitingStatus> {
     const claims = this.sessions.verify(ticket);
@@ -223,6 +249,13 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     if (found.room.closedAt) throw new CommandError('room_closed', 'This room is closed');
     return found;
   }
+}
+
+/** Password hashing refused under a flood: "busy", as for any other full queue. */
+function orBusy<T>(hashing: Promise<T>): Promise<T> {
+  return hashing.catch((err: unknown) => {
+    throw err instanceof HashingBusy ? new CommandError('busy', 'The server is busy: try again in a moment') : err;
+  });
 }
 
 /** The password guards the students' link; the moderators' link is itself the secret. */

@@ -16,9 +16,9 @@ export default async function globalSetup() {
   findLivekitBinary(root);
   const main = path.join(root, 'apps/server/dist/apps/server/src/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+  // A private (0700) folder, as mkdtemp makes it: as root, the data then lives where the
+  // postgres user can reach it, which is what `npm start` from root's home needs too.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'estrade-int-pg-'));
-  // As root, PostgreSQL runs as its own user, which must be able to reach its folder.
-  fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({
     dir: path.join(dir, 'pg'),
     port: await freePort(),

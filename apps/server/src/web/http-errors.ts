@@ -7,12 +7,18 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import type { ErrorCode } from '@estrade/protocol';
+import { hasUnstorableText, type ErrorCode } from '@estrade/protocol';
 import type { z } from 'zod';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  if (hasUnstorableText(body)) {
+    throw new BadRequestException({
+      code: 'malformed',
+      message: 'Invalid request: text holds a NUL character or a broken UTF-16 surrogate',
+    });
+  }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -44,6 +50,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   conversion_failed: HttpStatus.UNPROCESSABLE_ENTITY,
   conversion_timeout: HttpStatus.UNPROCESSABLE_ENTITY,
   busy: HttpStatus.SERVICE_UNAVAILABLE,
+  too_fast: HttpStatus.TOO_MANY_REQUESTS,
   locked: HttpStatus.FORBIDDEN,
   internal: HttpStatus.INTERNAL_SERVER_ERROR,
 };

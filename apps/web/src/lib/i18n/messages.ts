@@ -392,7 +392,7 @@ const errorsEn: Record<ErrorCode, string> = {
   wrong_password: 'Wrong password.',
   room_full: 'The meeting is full.',
   guests_denied: 'This meeting does not let students in right now.',
-  too_fast: 'You are sending messages too fast: wait a moment.',
+  too_fast: 'Too many attempts or messages at once: wait a moment and try again.',
   invalid_code: 'This link is not valid. Check it with your teacher.',
   unauthenticated: 'Your session is no longer valid.',
   protocol_mismatch: 'This page is out of date: please reload it.',
@@ -404,7 +404,7 @@ const errorsEn: Record<ErrorCode, string> = {
   too_many_pages: 'This document has more pages than the limit of {limit}.',
   conversion_failed: 'This document could not be converted.',
   conversion_timeout: 'Converting this document took longer than the limit of {limit}.',
-  busy: 'The server is converting many documents: try again in a minute.',
+  busy: 'The server is busy: try again in a minute.',
 };
 const errorsFr: Record<ErrorCode, string> = {
   malformed: 'La demande n’a pas été comprise.',
@@ -418,7 +418,7 @@ const errorsFr: Record<ErrorCode, string> = {
   wrong_password: 'Mot de passe incorrect.',
   room_full: 'La réunion est complète.',
   guests_denied: 'Cette réunion n’accepte pas d’élèves pour le moment.',
-  too_fast: 'Vous envoyez des messages trop vite : patientez un instant.',
+  too_fast: 'Trop de tentatives ou de messages d’un coup : patientez un instant puis réessayez.',
   invalid_code: 'Ce lien n’est pas valide. Vérifiez-le auprès de votre enseignant.',
   unauthenticated: 'Votre session n’est plus valide.',
   protocol_mismatch: 'Cette page n’est plus à jour : rechargez-la.',
@@ -431,7 +431,7 @@ const errorsFr: Record<ErrorCode, string> = {
   too_many_pages: 'Ce document a plus de pages que la limite de {limit}.',
   conversion_failed: 'Ce document n’a pas pu être converti.',
   conversion_timeout: 'La conversion de ce document a dépassé la durée maximale de {limit}.',
-  busy: 'Le serveur convertit beaucoup de documents : réessayez dans une minute.',
+  busy: 'Le serveur est occupé : réessayez dans une minute.',
 };
 
 export const LOCALES = { en: { messages: en, errors: errorsEn }, fr: { messages: fr, errors: errorsFr } } as const;

@@ -14,7 +14,13 @@ const open = new Map<string, { task: PDFDocumentLoadingTask; doc: Promise<PDFDoc
 export function openDocument(fileId: string, url: string): Promise<PDFDocumentProxy> {
   let entry = open.get(fileId);
   if (!entry) {
-    const task = pdfjs.getDocument({ url, disableAutoFetch: false, rangeChunkSize: 256 * 1024 });
+    // No eval: the page's Content-Security-Policy forbids it, and pdf.js draws fonts without it.
+    const task = pdfjs.getDocument({
+      url,
+      disableAutoFetch: false,
+      rangeChunkSize: 256 * 1024,
+      isEvalSupported: false,
+    });
     entry = { task, doc: task.promise };
     open.set(fileId, entry);
     entry.doc.catch(() => open.delete(fileId));

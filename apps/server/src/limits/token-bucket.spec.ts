@@ -1,6 +1,6 @@
-import { take, type Bucket } from './rate-limit';
+import { take, type Bucket } from './token-bucket';
 
-describe('the chat rate limit', () => {
+describe('a token bucket', () => {
   it('lets a burst through, then one message per interval', () => {
     let b: Bucket | undefined;
     const results: boolean[] = [];

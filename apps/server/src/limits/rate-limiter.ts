@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { Rate } from '@estrade/protocol';
+import { take, type Bucket } from './token-bucket';
+
+/**
+ * Token buckets by key ("meeting/participant/kind", "address/join"...), in memory. A bucket that
+ * has refilled completely is the same as none, so the sweep forgets it: memory follows the
+ * active keys, not every key ever seen.
+ */
+@Injectable()
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket & { full: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => this.sweep(Date.now()), 60_000);
+    this.sweeper.unref();
+  }
+
+  /** Takes one token; false when the bucket is empty (the caller refuses, nothing else happens). */
+  take(key: string, rate: Rate, now = Date.now()): boolean {
+    const { ok, bucket } = take(this.buckets.get(key), now, rate.burst, rate.everyMs);
+    // When this bucket will be full again, so the sweep may drop it.
+    this.buckets.set(key, { ...bucket, full: now + (rate.burst - bucket.tokens) * rate.everyMs });
+    return ok;
+  }
+
+  sweep(now: number) {
+    for (const [key, b] of this.buckets) if (b.full <= now) this.buckets.delete(key);
+  }
+
+  get size() {
+    return this.buckets.size;
+  }
+
+  close() {
+    clearInterval(this.sweeper);
+  }
+}
