@@ -90,11 +90,13 @@ export const SOCKET = {
 export const CLIENT_MESSAGE_RATES: Readonly<Record<string, Rate>> = {
   /** All commands together, before each type's own rate: a cap on parsing work. */
   [SOCKET.command]: { burst: 60, everyMs: 50 },
-  [SOCKET.mediaToken]: { burst: 5, everyMs: 5000 },
-  [SOCKET.sessionRenew]: { burst: 5, everyMs: 10_000 },
+  // Signing a token is cheap; these stop a script, not a page that asks again after a reload.
+  [SOCKET.mediaToken]: { burst: 10, everyMs: 2000 },
+  [SOCKET.sessionRenew]: { burst: 10, everyMs: 5000 },
+  [SOCKET.presentationAccess]: { burst: 20, everyMs: 1000 },
   [SOCKET.chatHistory]: { burst: 10, everyMs: 500 },
+  /** "Typing…" is sent at most every few seconds by the web app; relays beyond this are dropped. */
   [SOCKET.chatTyping]: { burst: 3, everyMs: 1000 },
-  [SOCKET.presentationAccess]: { burst: 5, everyMs: 5000 },
 };
 
 /** New socket connections of one participant (reloads, tabs, reconnects). */

@@ -1,9 +1,10 @@
-import { DisplayName, RoomName } from './common';
+import { DisplayName, hasUnstorableText, RoomName } from './common';
 import { findMentions } from './chat';
 import {
   audienceOf,
   deliversTo,
   emptyMeeting,
+  eventForClients,
   foldMeeting,
   isAudience,
   viewFor,
@@ -13,6 +14,7 @@ import {
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
+const C = '00000000-0000-4000-8000-00000000000c';
 
 function fold(...events: MeetingEvent[]): MeetingState {
   return events.reduce(
@@ -306,4 +308,63 @@ describe('display names', () => {
     expect(DisplayName.parse('Юлия 李')).toBe('Юлия 李');
   });
   it('room names follow the same rule', () => expect(RoomName.safeParse('\u0000').success).toBe(false));
+});
+
+describe('text that cannot be stored', () => {
+  it('finds a NUL or a lone surrogate anywhere in a payload, keys included', () => {
+    expect(hasUnstorableText({ type: 'chat.send', text: 'a\u0000b' })).toBe(true);
+    expect(hasUnstorableText({ text: 'broken \ud83d' })).toBe(true);
+    expect(hasUnstorableText({ text: 'broken \ude00 low half' })).toBe(true);
+    expect(hasUnstorableText({ list: [{ deep: ['\u0000'] }] })).toBe(true);
+    expect(hasUnstorableText({ ['k\u0000']: 1 })).toBe(true);
+  });
+
+  it('lets every well-formed text through, emoji and accents included', () => {
+    expect(hasUnstorableText({ text: 'Élodie 😀 \u00e9\u0301 — 北京', n: 3, b: null })).toBe(false);
+    expect(hasUnstorableText('tab\tand newline\n')).toBe(false);
+  });
+});
+
+describe('device hashes', () => {
+  const joined: MeetingEvent = {
+    type: 'participant.joined',
+    participantId: B,
+    name: 'Bob',
+    role: 'viewer',
+    audioMode: 'microphone',
+    device: 'd'.repeat(64),
+  };
+
+  it('never reach a client: not in events, not in any snapshot, moderators included', () => {
+    const s = fold(
+      { type: 'participant.joined', participantId: A, name: 'Alice', role: 'moderator', audioMode: 'microphone' },
+      joined,
+      { type: 'guest.waiting', guestId: C, name: 'Eve', audioMode: 'microphone', device: 'e'.repeat(64) },
+      { type: 'participant.banned', participantId: B, device: 'd'.repeat(64) },
+    );
+    expect(s.participants[B].device).toBe('d'.repeat(64));
+    for (const who of [
+      { id: A, role: 'moderator' as const },
+      { id: B, role: 'viewer' as const },
+    ]) {
+      const view = JSON.parse(JSON.stringify(viewFor(s, who)));
+      expect(JSON.stringify(view)).not.toMatch(/ddd|eee/);
+      expect(view.banned.participants).toEqual([B]);
+    }
+    expect(JSON.stringify(eventForClients(joined))).not.toContain('ddd');
+    expect(eventForClients({ type: 'participant.banned', participantId: B, device: 'd'.repeat(64) })).toEqual({
+      type: 'participant.banned',
+      participantId: B,
+      device: null,
+    });
+  });
+
+  it('are kept when a participant comes back after a lapse (the return carries none)', () => {
+    const s = fold(
+      joined,
+      { type: 'participant.left', participantId: B, reason: 'disconnected' },
+      { ...joined, device: undefined },
+    );
+    expect(s.participants[B].device).toBe('d'.repeat(64));
+  });
 });

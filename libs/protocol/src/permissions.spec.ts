@@ -3,7 +3,9 @@ import { COMMAND_TYPES, type Command } from './meeting';
 import {
   COMMAND_PERMISSIONS,
   decide,
+  forbiddenTrack,
   publishableSources,
+  RATES,
   type Actor,
   type Decision,
   type DecisionContext,
@@ -150,5 +152,45 @@ describe('what a participant may publish to LiveKit', () => {
       'screen_share_audio',
     ]);
     expect(publishableSources({ ...moderator, audioMode: 'microphone' }, locked)).toEqual(['camera', 'microphone']);
+  });
+});
+
+describe('what may stay published in LiveKit', () => {
+  it('removes a track whose kind is not its source label, even where the label is allowed', () => {
+    expect(forbiddenTrack({ kind: 'audio', source: 'camera' }, ['camera'])).toBe('kind_mismatch');
+    expect(forbiddenTrack({ kind: 'audio', source: 'screen_share' }, ['screen_share'])).toBe('kind_mismatch');
+    expect(forbiddenTrack({ kind: 'video', source: 'microphone' }, ['microphone'])).toBe('kind_mismatch');
+    expect(forbiddenTrack({ kind: 'video', source: 'screen_share_audio' }, ['screen_share_audio'])).toBe(
+      'kind_mismatch',
+    );
+  });
+
+  it('removes what the rules do not allow, and unlabelled tracks', () => {
+    expect(forbiddenTrack({ kind: 'audio', source: 'microphone' }, ['camera'])).toBe('not_allowed');
+    expect(forbiddenTrack({ kind: 'video', source: 'camera' }, [])).toBe('not_allowed');
+    expect(forbiddenTrack({ kind: 'audio', source: 'unknown' }, ['microphone'])).toBe('unknown_source');
+  });
+
+  it('keeps what matches its label and the rules', () => {
+    expect(forbiddenTrack({ kind: 'audio', source: 'microphone' }, ['camera', 'microphone'])).toBeNull();
+    expect(forbiddenTrack({ kind: 'video', source: 'camera' }, ['camera'])).toBeNull();
+    expect(forbiddenTrack({ kind: 'audio', source: 'screen_share_audio' }, ['screen_share_audio'])).toBeNull();
+  });
+});
+
+describe('rates', () => {
+  it('gives every command a rate that allows at least one and refills', () => {
+    for (const type of COMMAND_TYPES) {
+      const { rate } = COMMAND_PERMISSIONS[type];
+      expect(rate.burst).toBeGreaterThanOrEqual(1);
+      expect(rate.everyMs).toBeGreaterThan(0);
+    }
+  });
+
+  it("keeps a person's own gestures slower than a teacher's controls", () => {
+    expect(COMMAND_PERMISSIONS['hand.raise'].rate).toBe(RATES.gesture);
+    expect(COMMAND_PERMISSIONS['audio.set-mode'].rate).toBe(RATES.gesture);
+    expect(COMMAND_PERMISSIONS['chat.edit'].rate).toBe(RATES.chat);
+    expect(COMMAND_PERMISSIONS['participant.mute'].rate).toBe(RATES.moderation);
   });
 });

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { Rate } from '@estrade/protocol';
 import { take, type Bucket } from './token-bucket';
 
@@ -7,7 +6,6 @@ import { take, type Bucket } from './token-bucket';
  * has refilled completely is the same as none, so the sweep forgets it: memory follows the
  * active keys, not every key ever seen.
  */
-@Injectable()
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket & { full: number }>();
   private readonly sweeper: NodeJS.Timeout;

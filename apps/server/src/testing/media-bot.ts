@@ -1,21 +1,31 @@
 import {
   AudioFrame,
   AudioSource,
+  AudioStream,
   LocalAudioTrack,
+  LocalVideoTrack,
   Room,
+  RoomEvent,
+  TrackKind,
   TrackPublishOptions,
   TrackSource as RtcTrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
 } from '@livekit/rtc-node';
 import type { MediaToken } from '@estrade/protocol';
 import type { Classroom, TestClient } from './classroom-kit';
 
 /** A participant's media side, as a LiveKit bot holding the token Estrade minted for them. */
-export async function mediaBot(client: TestClient) {
+export async function mediaBot(client: TestClient, opts: { autoSubscribe?: boolean } = {}) {
   const reply = await client.request('media.token');
   if (!reply.ok) throw new Error(`no media token: ${reply.code}`);
   const token = reply.result as MediaToken;
   const room = new Room();
-  await room.connect(token.url, token.token, { autoSubscribe: false, dynacast: false });
+  await room.connect(token.url, token.token, { autoSubscribe: opts.autoSubscribe ?? false, dynacast: false });
   const source = new AudioSource(48_000, 1);
   const publishMicrophone = async () => {
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
@@ -27,6 +37,72 @@ export async function mediaBot(client: TestClient) {
   // A bot whose publication LiveKit refused may never finish disconnecting: do not wait forever.
   const close = () => Promise.race([room.disconnect(), new Promise<void>((r) => setTimeout(r, 3_000))]);
   return { room, token, publishMicrophone, close };
+}
+
+/** The LiveKit source labels a malicious client may put on a track. */
+export const LABEL = {
+  camera: RtcTrackSource.SOURCE_CAMERA,
+  microphone: RtcTrackSource.SOURCE_MICROPHONE,
+  screen_share: RtcTrackSource.SOURCE_SCREENSHARE,
+  screen_share_audio: RtcTrackSource.SOURCE_SCREENSHARE_AUDIO,
+} as const;
+
+/**
+ * Publishes a track of any kind under any source label, as a client that ignores the web app
+ * would, and keeps sending frames (a tone, or grey video) until stopped. Resolves with whether
+ * LiveKit accepted the publication.
+ */
+export async function publishForged(room: Room, kind: 'audio' | 'video', label: keyof typeof LABEL) {
+  let sending = true;
+  let publishing: Promise<unknown>;
+  if (kind === 'audio') {
+    const source = new AudioSource(48_000, 1);
+    const track = LocalAudioTrack.createAudioTrack(`forged-${label}`, source);
+    publishing = room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: LABEL[label] }));
+    void (async () => {
+      const tone = new Int16Array(480).map((_, i) => Math.round(8000 * Math.sin(i / 5)));
+      while (sending) {
+        await source.captureFrame(new AudioFrame(tone, 48_000, 1, 480)).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+  } else {
+    const source = new VideoSource(64, 64);
+    const track = LocalVideoTrack.createVideoTrack(`forged-${label}`, source);
+    publishing = room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: LABEL[label] }));
+    void (async () => {
+      const frame = new VideoFrame(new Uint8Array(64 * 64 * 4).fill(128), 64, 64, VideoBufferType.RGBA);
+      while (sending) {
+        source.captureFrame(frame);
+        await new Promise((r) => setTimeout(r, 33));
+      }
+    })();
+  }
+  const accepted = await publishing.then(
+    () => true,
+    () => false,
+  );
+  return { accepted, stop: () => void (sending = false) };
+}
+
+/**
+ * A listener's side: subscribes to everything and counts the audio frames it receives from each
+ * participant, so a test can prove nobody heard a forbidden track.
+ */
+export function countAudioFrames(room: Room) {
+  const frames = new Map<string, number>();
+  room.on(
+    RoomEvent.TrackSubscribed,
+    (track: RemoteTrack, _pub: RemoteTrackPublication, participant: RemoteParticipant) => {
+      if (track.kind !== TrackKind.KIND_AUDIO) return;
+      void (async () => {
+        for await (const _frame of new AudioStream(track)) {
+          frames.set(participant.identity, (frames.get(participant.identity) ?? 0) + 1);
+        }
+      })().catch(() => undefined);
+    },
+  );
+  return { from: (identity: string) => frames.get(identity) ?? 0 };
 }
 
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
