@@ -70,7 +70,7 @@ export class CommandBus {
       // Per participant and per kind, before the meeting's queue: a flood is refused here and
       // never reaches the log, the broadcast or LiveKit.
       if (!this.limiter.take(`${meetingId}/${participantId}/${command.type}`, COMMAND_PERMISSIONS[command.type].rate)) {
-        return refuse('too_fast', 'Too many requests of this kind: wait a moment');
+        return refuse('too_fast', `You are sending ${command.type} too fast: wait a moment`);
       }
       await this.meetings.decide(meetingId, async (state) => {
         const actor = state.participants[participantId];
