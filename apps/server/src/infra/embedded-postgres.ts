@@ -9,7 +9,8 @@ import { commandLineOf, isAlive, StartupError, stopOrphan } from './startup-erro
 
 const DATABASE = 'estrade';
 const COMPONENT = 'embedded PostgreSQL';
-const HINT = 'Set DATABASE_URL to use another PostgreSQL';
+const OTHERWISE = 'set DATABASE_URL to use another PostgreSQL';
+const HINT = 'Set DATABASE_URL to use another PostgreSQL instead';
 /** Where, as root, PostgreSQL's binaries and data go when the checkout is not reachable by its user. */
 const SYSTEM_DIR = '/var/lib/estrade';
 const PG_USER = 'postgres';
@@ -104,11 +105,7 @@ function packagedBinaries(): { dir: string; version: string } {
   try {
     entry = require.resolve(name);
   } catch {
-    throw new StartupError(
-      COMPONENT,
-      `the package ${name} is not installed`,
-      `Run npm install, or ${HINT.toLowerCase()}`,
-    );
+    throw new StartupError(COMPONENT, `the package ${name} is not installed`, `Run npm install, or ${OTHERWISE}`);
   }
   const root = path.resolve(path.dirname(entry), '..');
   const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version as string;
@@ -145,7 +142,7 @@ function binaries(user: PgUser | null, given?: string): Binaries {
       throw new StartupError(
         COMPONENT,
         `cannot run ${file}${user ? ` as the "${PG_USER}" user` : ''}`,
-        `Check that file's permissions (or run npm install again), or ${HINT.toLowerCase()}`,
+        `Check that file's permissions (or run npm install again), or ${OTHERWISE}`,
       );
     }
   }
@@ -290,9 +287,7 @@ function start(bin: Binaries, dataDir: string, port: number, user: PgUser | null
       const why = /Address already in use/.test(output)
         ? `port ${port} is already in use`
         : lastLine(output) || `it exited with code ${code}`;
-      reject(
-        new StartupError(COMPONENT, why, `Stop what uses it, set EMBEDDED_POSTGRES_PORT, or ${HINT.toLowerCase()}`),
-      );
+      reject(new StartupError(COMPONENT, why, `Stop what uses it, set EMBEDDED_POSTGRES_PORT, or ${OTHERWISE}`));
     });
     // If this process exits without a clean stop, PostgreSQL gets its fast shutdown request.
     const killOnExit = () => child.kill('SIGINT');

@@ -16,10 +16,30 @@ export class TestServer {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'estrade-int-'));
   port = 0;
   livekitPort = 0;
+  private rtcPort = 0;
+  private postgresPort = 0;
   private child: ChildProcess | null = null;
   private output = '';
 
   constructor(private readonly env: Record<string, string> = {}) {}
+
+  /** The server's environment; `DATABASE_URL: ''` in `env` runs it on its own embedded PostgreSQL. */
+  private async environment(): Promise<Record<string, string>> {
+    this.rtcPort ||= await freePort();
+    this.postgresPort ||= await freePort();
+    return {
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      ESTRADE_DATA_DIR: this.dataDir,
+      DATABASE_URL: process.env.ESTRADE_TEST_DATABASE_URL!,
+      EMBEDDED_POSTGRES_PORT: String(this.postgresPort),
+      EMBEDDED_LIVEKIT_PORT: String(this.livekitPort),
+      EMBEDDED_LIVEKIT_RTC_PORT: String(this.rtcPort),
+      RECONNECT_GRACE_SECONDS: '2',
+      LOG_LEVEL: 'warn',
+      ...this.env,
+    };
+  }
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
@@ -30,22 +50,11 @@ export class TestServer {
       this.port = await freePort();
       this.livekitPort = await freePort();
     }
-    const databaseUrl = process.env.ESTRADE_TEST_DATABASE_URL;
-    if (!databaseUrl) throw new Error('ESTRADE_TEST_DATABASE_URL is not set: the integration global setup did not run');
+    if (!process.env.ESTRADE_TEST_DATABASE_URL)
+      throw new Error('ESTRADE_TEST_DATABASE_URL is not set: the integration global setup did not run');
     this.output = '';
     this.child = spawn(process.execPath, [path.join(this.root, 'apps/server/dist/apps/server/src/main.js')], {
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(this.port),
-        HOST: '127.0.0.1',
-        ESTRADE_DATA_DIR: this.dataDir,
-        DATABASE_URL: databaseUrl,
-        EMBEDDED_LIVEKIT_PORT: String(this.livekitPort),
-        EMBEDDED_LIVEKIT_RTC_PORT: String(await freePort()),
-        RECONNECT_GRACE_SECONDS: '2',
-        LOG_LEVEL: 'warn',
-        ...this.env,
-      },
+      env: { PATH: process.env.PATH, ...(await this.environment()) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (b) => (this.output += b));
@@ -60,6 +69,37 @@ export class TestServer {
       if (Date.now() > deadline) throw new Error(`server did not start in time:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** kill -9 of the server process alone: what it started (PostgreSQL, LiveKit) is left running. */
+  async crash(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+    this.child = null;
+  }
+
+  /** Starts a server expected to refuse to start: its exit code and what it printed. */
+  async failToStart(timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+    if (!this.port) {
+      this.port = await freePort();
+      this.livekitPort = await freePort();
+    }
+    const child = spawn(process.execPath, [path.join(this.root, 'apps/server/dist/apps/server/src/main.js')], {
+      env: { PATH: process.env.PATH, ...(await this.environment()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (b) => (output += b));
+    child.stderr!.on('data', (b) => (output += b));
+    const code = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => (child.kill('SIGKILL'), resolve(null)), timeoutMs);
+      child.once('exit', (c) => (clearTimeout(t), resolve(c)));
+    });
+    return { code, output };
   }
 
   async stop(): Promise<void> {
