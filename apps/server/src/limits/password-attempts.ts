@@ -24,11 +24,14 @@ export class PasswordAttempts {
 
   constructor(private readonly policies: { address: AttemptPolicy; room: AttemptPolicy }) {}
 
-  /** Milliseconds to wait before the next attempt from this address on this room (0: go ahead). */
-  waitMs(address: string, roomId: string, now: number): number {
+  /**
+   * Milliseconds to wait before the next attempt from this address on this room (0: go ahead);
+   * with no room, the address's own delay only.
+   */
+  waitMs(address: string, roomId: string | null, now: number): number {
     return Math.max(
       this.wait(`a:${address}`, this.policies.address, now),
-      this.wait(`r:${roomId}`, this.policies.room, now),
+      roomId === null ? 0 : this.wait(`r:${roomId}`, this.policies.room, now),
     );
   }
 

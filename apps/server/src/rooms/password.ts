@@ -9,7 +9,7 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
 const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** More hashes than this waiting: the server is busy (a flood), the request is refused. */
-const MAX_WAITING = 32;
+const MAX_WAITING = 200;
 
 export class HashingBusy extends Error {}
 

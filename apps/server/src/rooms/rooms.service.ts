@@ -21,6 +21,7 @@ import { PresentationsService } from '../presentations/presentations.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashAccessCode, looksLikeAccessCode, newAccessCode } from './access-code';
 import { HashingBusy, hashPassword, verifyPassword } from './password';
+import { KeyedQueue } from '../limits/keyed-queue';
 import { PasswordAttempts } from '../limits/password-attempts';
 import { RoomsRepository } from './rooms.repository';
 
@@ -44,6 +45,8 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     address: { free: 5, baseMs: 1000, maxMs: 5 * 60_000, forgetMs: 15 * 60_000 },
     room: { free: 20, baseMs: 500, maxMs: 30_000, forgetMs: 15 * 60_000 },
   });
+  /** One attempt at a time per address (a class behind one school router waits its turn). */
+  private readonly passwordLines = new KeyedQueue(100);
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -127,8 +130,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     client: { device: string; address: string },
     now = new Date(),
   ): Promise<JoinResponse | WaitingResponse> {
-    const { room, role } = await this.open(code);
-    if (passwordApplies(room, role)) await this.checkPassword(room, request.password, client.address, now);
+    const { room, role } = await this.openChecked(code, request.password, client.address);
     // Keyed by room: the hash a ban holds on cannot follow a browser from class to class.
     const device = hashAccessCode(`${room.id}/${client.device}`);
     const meetingId = await this.meetings.ensureRunning(room, now);
@@ -206,13 +208,37 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
    * A wrong password costs the guesser a growing delay, per address and per room; an attempt
    * inside the delay is refused before any hashing.
    */
-  private async checkPassword(room: RoomEntity, password: string | undefined, address: string, now: Date) {
-    const wait = this.attempts.waitMs(address, room.id, now.getTime());
+  /**
+   * Opens the room by its code, checking the password where one applies. An attempt carrying a
+   * password waits its turn behind the others from the same address, and one still inside its
+   * delay is refused before anything is read or hashed.
+   */
+  private async openChecked(code: string, password: string | undefined, address: string) {
+    if (password === undefined) {
+      const found = await this.open(code);
+      if (passwordApplies(found.room, found.role)) throw new CommandError('wrong_password', 'Wrong room password');
+      return found;
+    }
+    const checked = this.passwordLines.run(address, async () => {
+      this.refuseInsideDelay(address, null);
+      const found = await this.open(code);
+      if (passwordApplies(found.room, found.role)) await this.checkPassword(found.room, password, address);
+      return found;
+    });
+    if (!checked) throw new CommandError('too_fast', 'Too many password attempts at once: wait a moment');
+    return checked;
+  }
+
+  private refuseInsideDelay(address: string, roomId: string | null) {
+    const wait = this.attempts.waitMs(address, roomId, Date.now());
     if (wait > 0) {
       throw new CommandError('too_fast', `Too many wrong passwords: try again in ${Math.ceil(wait / 1000)} s`);
     }
-    const ok = password !== undefined && (await orBusy(verifyPassword(password, room.passwordHash!)));
-    if (!ok) {
+  }
+
+  private async checkPassword(room: RoomEntity, password: string, address: string) {
+    this.refuseInsideDelay(address, room.id);
+    if (!(await orBusy(verifyPassword(password, room.passwordHash!)))) {
       this.attempts.failed(address, room.id, Date.now());
       throw new CommandError('wrong_password', 'Wrong room password');
     }
