@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { dispose } from '@livekit/rtc-node';
 import { TrackSource } from 'livekit-server-sdk';
 import { liveClassroom, TestClient } from '../testing/classroom-kit';
@@ -315,6 +316,32 @@ describe('removing and banning a participant', () => {
     expect(await server.log(teacher.meetingId)).toEqual(before);
     // Another pupil's browser is not affected.
     await classroom.join(room.viewerCode, 'Another pupil');
+  });
+
+  it("never sends anyone a browser's device hash, and hashes the same browser differently in each room", async () => {
+    const { room, teacher, student } = await classroom.withTeacherAndStudent();
+    const other = await classroom.createRoom('Autre classe');
+    const otherTeacher = await classroom.join(other.moderatorCode, 'M. Roux');
+    const sameBrowser = await classroom.join(other.viewerCode, 'Léo', 'microphone', student);
+    await teacher.waitForEvent((e) => e.event.type === 'participant.joined' && e.event.participantId === student.id);
+    for (const c of [teacher, student, otherTeacher, sameBrowser]) {
+      expect(JSON.stringify(c.snapshots)).not.toContain('"device"');
+      expect(JSON.stringify(c.events)).not.toContain('"device"');
+    }
+    const db = new Client({ connectionString: process.env.ESTRADE_TEST_DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `SELECT payload->>'device' AS device FROM meeting_events WHERE type = 'participant.joined' AND payload->>'participantId' = ANY($1)`,
+        [[student.id, sameBrowser.id]],
+      );
+      expect(rows).toHaveLength(2);
+      expect(rows[0].device).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0].device).not.toBe(rows[1].device);
+    } finally {
+      await db.end();
+    }
+    void room;
   });
 
   it('refuses a viewer removing anyone, and a moderator removing themself', async () => {

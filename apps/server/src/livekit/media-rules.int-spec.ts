@@ -1,4 +1,4 @@
-import { dispose } from '@livekit/rtc-node';
+import { dispose, Room } from '@livekit/rtc-node';
 import { TrackSource, TrackType } from 'livekit-server-sdk';
 import type { MediaToken } from '@estrade/protocol';
 import { liveClassroom, livekitGrant, type TestClient } from '../testing/classroom-kit';
@@ -139,7 +139,6 @@ describe('media rules hold at LiveKit against a client that ignores the web app'
     const framesAtBan = heard.from(student.id);
 
     // Back with the old token, at once: connected for a moment at most, and out within a second.
-    const { Room } = await import('@livekit/rtc-node');
     const again = new Room();
     classroom.onClose(() => Promise.race([again.disconnect(), new Promise<void>((r) => setTimeout(r, 3000))]));
     const rejoined = await again.connect(token.url, token.token, { autoSubscribe: true, dynacast: false }).then(
@@ -166,7 +165,6 @@ describe('media rules hold at LiveKit against a client that ignores the web app'
     const { student } = await classroom.withTeacherAndStudent('microphone');
     const token = ((await student.request('media.token')) as { result: MediaToken }).result;
     expect(await student.send({ type: 'participant.leave' })).toEqual({ ok: true });
-    const { Room } = await import('@livekit/rtc-node');
     const ghost = new Room();
     classroom.onClose(() => Promise.race([ghost.disconnect(), new Promise<void>((r) => setTimeout(r, 3000))]));
     await ghost.connect(token.url, token.token, { autoSubscribe: true, dynacast: false }).catch(() => undefined);

@@ -26,13 +26,13 @@ export class TestServer {
   /** The server's environment; `DATABASE_URL: ''` in `env` runs it on its own embedded PostgreSQL. */
   private async environment(): Promise<Record<string, string>> {
     this.rtcPort ||= await freePort();
-    this.postgresPort ||= await freePort();
+    if (this.env.DATABASE_URL === '') this.postgresPort ||= await freePort();
     return {
       PORT: String(this.port),
       HOST: '127.0.0.1',
       ESTRADE_DATA_DIR: this.dataDir,
       DATABASE_URL: process.env.ESTRADE_TEST_DATABASE_URL!,
-      EMBEDDED_POSTGRES_PORT: String(this.postgresPort),
+      ...(this.postgresPort ? { EMBEDDED_POSTGRES_PORT: String(this.postgresPort) } : {}),
       EMBEDDED_LIVEKIT_PORT: String(this.livekitPort),
       EMBEDDED_LIVEKIT_RTC_PORT: String(this.rtcPort),
       RECONNECT_GRACE_SECONDS: '2',
