@@ -96,9 +96,9 @@ export function countAudioFrames(room: Room) {
     (track: RemoteTrack, _pub: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (track.kind !== TrackKind.KIND_AUDIO) return;
       void (async () => {
-        for await (const _frame of new AudioStream(track)) {
+        const reader = new AudioStream(track).getReader();
+        while (!(await reader.read()).done)
           frames.set(participant.identity, (frames.get(participant.identity) ?? 0) + 1);
-        }
       })().catch(() => undefined);
     },
   );
