@@ -39,8 +39,8 @@ export const RATES = {
   paging: { burst: 20, everyMs: 100 },
   /** Pan and zoom while dragging, sent a few times a second. */
   panning: { burst: 30, everyMs: 50 },
-  /** Uploads and removals of presentations. */
-  files: { burst: 10, everyMs: 2000 },
+  /** Uploads and removals: a teacher drops a whole folder at once; the conversion queue bounds the work. */
+  files: { burst: 50, everyMs: 1000 },
   /** Once-in-a-meeting gestures (leave, end). */
   rare: { burst: 3, everyMs: 5000 },
 } as const satisfies Record<string, Rate>;

@@ -58,8 +58,8 @@ const Env = z.object({
   TRUST_PROXY: z
     .string()
     .regex(
-      /^(false|true|loopback|uniquelocal|linklocal|\d+|[0-9a-fA-F.:/, ]+)$/,
-      'false, loopback, a hop count or addresses',
+      /^(true|false|\d+|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+))*)$/,
+      'false, a hop count, or a list of loopback, uniquelocal, linklocal and addresses',
     )
     .default('false'),
   /** Origins allowed to frame the classroom (an LMS), space-separated; none by default. */
@@ -153,7 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
 
 function trustProxy(v: string): boolean | number | string {
   if (v === 'true' || v === 'false') return v === 'true';
-  return /^\d+$/.test(v) ? Number(v) : v;
+  return /^\d+$/.test(v) ? Number(v) : v.split(/\s*,\s*/);
 }
 
 /** Filled in at start-up once secrets and embedded services are known. */

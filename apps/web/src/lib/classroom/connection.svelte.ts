@@ -39,6 +39,8 @@ export class ClassroomConnection {
   /** Set when the server closes the connection for good (ended, left, expired, outdated). */
   fatal = $state<{ code: string; message: string } | null>(null);
   private socket: Socket;
+  /** Refused for reconnecting too often: trying again shortly, not closed. */
+  private retrying = false;
   private renewTimer: ReturnType<typeof setInterval>;
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
 
@@ -68,15 +70,23 @@ export class ClassroomConnection {
       for (const l of this.listeners) l(e);
     });
     this.socket.on(SOCKET.fatal, (f: { code: string; message: string }) => {
+      if (f.code === 'too_fast') {
+        // Too many reconnections in a row: the server asks us to wait, not to leave.
+        this.retrying = true;
+        this.status = 'reconnecting';
+        setTimeout(() => this.socket.connect(), 4000);
+        return;
+      }
       this.fatal = f;
       this.status = 'closed';
     });
     this.socket.on('connect', () => {
+      this.retrying = false;
       if (this.state) this.status = 'connected';
     });
     this.socket.on('disconnect', (reason) => {
       if (this.fatal || reason === 'io client disconnect') return;
-      if (reason === 'io server disconnect') {
+      if (reason === 'io server disconnect' && !this.retrying) {
         // The server closes sockets on purpose only when the meeting ended or we left.
         this.status = 'closed';
         return;
