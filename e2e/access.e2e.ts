@@ -60,3 +60,43 @@ test('a room password is asked of students, and a wrong one is refused with a cl
   await student.waitForURL(/\/m\//);
   await expect(student.getByTestId('participant-list')).toContainText('Magnus');
 });
+
+test('guessing a room password: after a few wrong tries the page asks to wait, then the right one gets in; the strict CSP is never broken', async ({
+  person,
+}) => {
+  const teacher = await person();
+  const student = await person();
+  const violations: string[] = [];
+  for (const page of [teacher, student]) {
+    page.on('console', (m) => {
+      if (/Content[- ]Security[- ]Policy/i.test(m.text())) violations.push(m.text());
+    });
+  }
+  await teacher.goto('/');
+  await teacher.getByTestId('room-name-input').fill('Club de go');
+  await teacher.getByTestId('room-options').click();
+  await teacher.getByTestId('room-password').fill('tengen');
+  await teacher.getByTestId('create-room').click();
+  const viewerLink = await teacher.getByTestId('viewer-link').inputValue();
+
+  await student.goto(viewerLink);
+  await student.getByTestId('name-input').fill('Honinbo');
+  let wrong = 0;
+  for (;;) {
+    await student.getByTestId('password-input').fill(`essai ${wrong}`);
+    await student.getByTestId('join').click();
+    const alert = student.getByRole('alert');
+    await expect(alert).toContainText(/Wrong password|Too many attempts/);
+    if ((await alert.textContent())!.includes('Too many attempts')) break;
+    wrong++;
+    expect(wrong).toBeLessThanOrEqual(5);
+  }
+  expect(wrong).toBeGreaterThanOrEqual(1);
+  await student.screenshot({ path: test.info().outputPath('password-wait.png') });
+  await student.waitForTimeout(1500);
+  await student.getByTestId('password-input').fill('tengen');
+  await student.getByTestId('join').click();
+  await student.waitForURL(/\/m\//);
+  await expect(student.getByTestId('participant-list')).toContainText('Honinbo');
+  expect(violations).toEqual([]);
+});

@@ -151,7 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
   };
 }
 
-function trustProxy(v: string): boolean | number | string {
+function trustProxy(v: string): boolean | number | string[] {
   if (v === 'true' || v === 'false') return v === 'true';
   return /^\d+$/.test(v) ? Number(v) : v.split(/\s*,\s*/);
 }
