@@ -118,6 +118,8 @@ async function main() {
   app.use(cookieParser());
   app.useGlobalFilters(new ApiErrorFilter());
   serveWebApp(http, config.webRoot);
+  // Modules start here (default deck, workers...): their failures keep their own message.
+  await app.init();
   await app.listen(config.port, config.host).catch((err: Error) => {
     throw new StartupError(
       'HTTP server',
