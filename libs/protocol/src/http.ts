@@ -89,7 +89,7 @@ export const SOCKET = {
  */
 export const CLIENT_MESSAGE_RATES: Readonly<Record<string, Rate>> = {
   /** All commands together, before each type's own rate: a cap on parsing work. */
-  [SOCKET.command]: { burst: 60, everyMs: 50 },
+  [SOCKET.command]: { burst: 100, everyMs: 20 },
   // Signing a token is cheap; these stop a script, not a page that asks again after a reload.
   [SOCKET.mediaToken]: { burst: 10, everyMs: 2000 },
   [SOCKET.sessionRenew]: { burst: 10, everyMs: 5000 },

@@ -36,7 +36,7 @@ export const RATES = {
   /** A teacher's controls: brisk clicking is fine, a script is not. */
   moderation: { burst: 20, everyMs: 250 },
   /** Turning pages: quick key presses add up. */
-  paging: { burst: 20, everyMs: 100 },
+  paging: { burst: 30, everyMs: 50 },
   /** Pan and zoom while dragging, sent a few times a second. */
   panning: { burst: 30, everyMs: 50 },
   /** Uploads and removals: a teacher drops a whole folder at once; the conversion queue bounds the work. */

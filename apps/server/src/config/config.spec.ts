@@ -9,6 +9,29 @@ describe('configuration', () => {
     expect(c.livekit.kind).toBe('embedded');
   });
 
+  it('reads limits, the trusted proxies and the LMS origins allowed to frame the classroom', () => {
+    const d = parseConfig({}, '/srv');
+    expect(d.limits).toEqual({ joins: { burst: 100, everyMs: 200 }, rooms: { burst: 20, everyMs: 30_000 } });
+    expect(d.trustProxy).toBe(false);
+    expect(d.frameAncestors).toEqual([]);
+    const c = parseConfig(
+      {
+        JOIN_BURST: '5',
+        JOIN_RATE_PER_MINUTE: '60',
+        TRUST_PROXY: 'loopback, uniquelocal',
+        FRAME_ANCESTORS: 'https://moodle.example.org https://*.lms.example.org',
+      },
+      '/srv',
+    );
+    expect(c.limits.joins).toEqual({ burst: 5, everyMs: 1000 });
+    expect(c.trustProxy).toEqual(['loopback', 'uniquelocal']);
+    expect(parseConfig({ TRUST_PROXY: '1' }, '/srv').trustProxy).toBe(1);
+    expect(c.frameAncestors).toEqual(['https://moodle.example.org', 'https://*.lms.example.org']);
+    for (const env of [{ TRUST_PROXY: 'everyone' }, { FRAME_ANCESTORS: "'self'; script-src *" }, { JOIN_BURST: '0' }]) {
+      expect(() => parseConfig(env, '/srv')).toThrow(ConfigError);
+    }
+  });
+
   it('uses external services when their variables are set', () => {
     const c = parseConfig(
       {

@@ -51,9 +51,14 @@ const Env = z.object({
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   PRESENTATIONS_DIR: z.string().optional(),
   SOFFICE_BINARY: z.string().optional(),
-  /** Per client address: joins (and join-page lookups) a minute, rooms created an hour. */
-  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
-  ROOM_CREATION_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  /**
+   * Per client address (a whole school behind one router counts as one): joins and join-page
+   * lookups, at once and then a minute; rooms created, at once and then an hour.
+   */
+  JOIN_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  ROOM_CREATION_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
+  ROOM_CREATION_RATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client's address. */
   TRUST_PROXY: z
     .string()
@@ -141,8 +146,8 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     minuteMs: e.MEETING_MINUTE_SECONDS * 1000,
     waitingSilenceMs: e.WAITING_SILENCE_SECONDS * 1000,
     limits: {
-      joinsPerMinute: e.JOIN_RATE_PER_MINUTE,
-      roomsPerHour: e.ROOM_CREATION_RATE_PER_HOUR,
+      joins: { burst: e.JOIN_BURST, everyMs: 60_000 / e.JOIN_RATE_PER_MINUTE },
+      rooms: { burst: e.ROOM_CREATION_BURST, everyMs: 3_600_000 / e.ROOM_CREATION_RATE_PER_HOUR },
     },
     trustProxy: trustProxy(e.TRUST_PROXY),
     frameAncestors: e.FRAME_ANCESTORS?.split(' ') ?? [],

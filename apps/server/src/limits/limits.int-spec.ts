@@ -142,7 +142,12 @@ describe('a flood of any command is cut by its limit: refused, never logged, nev
 });
 
 describe('joins and room creation per address', () => {
-  const { server, classroom } = liveClassroom({ JOIN_RATE_PER_MINUTE: '6', ROOM_CREATION_RATE_PER_HOUR: '3' });
+  const { server, classroom } = liveClassroom({
+    JOIN_BURST: '6',
+    JOIN_RATE_PER_MINUTE: '6',
+    ROOM_CREATION_BURST: '3',
+    ROOM_CREATION_RATE_PER_HOUR: '3',
+  });
 
   it('refuses the room beyond the allowance with too_fast (429)', async () => {
     for (let i = 0; i < 3; i++) await classroom.createRoom(`Salle ${i}`);

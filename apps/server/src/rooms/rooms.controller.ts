@@ -30,10 +30,8 @@ export class RoomsController {
     private readonly limiter: RateLimiter,
     @Inject(RUNTIME) runtime: Runtime,
   ) {
-    // Per address, a whole class behind one school router included: the burst is the full allowance.
-    const { joinsPerMinute, roomsPerHour } = runtime.config.limits;
-    this.joinRate = { burst: joinsPerMinute, everyMs: 60_000 / joinsPerMinute };
-    this.roomRate = { burst: roomsPerHour, everyMs: 3_600_000 / roomsPerHour };
+    this.joinRate = runtime.config.limits.joins;
+    this.roomRate = runtime.config.limits.rooms;
   }
 
   @Post('rooms')
