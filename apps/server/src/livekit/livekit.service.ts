@@ -29,8 +29,10 @@ const SOURCE: Record<MediaSource, TrackSource> = {
   screen_share_audio: TrackSource.SCREEN_SHARE_AUDIO,
 };
 
-/** One LiveKit room per meeting, named by the meeting id; identities are participant ids. */
-/** A media token only opens the door: LiveKit refreshes it for a connected client itself. */
+/**
+ * A media token only opens the door: once connected, LiveKit itself sends the client refreshed
+ * tokens (10 minutes each), which is why who may stay is checked on every LiveKit join.
+ */
 const MEDIA_TOKEN_TTL = '60s';
 
 const SOURCE_NAME = new Map<TrackSource, MediaSource>(
@@ -56,25 +58,24 @@ function isPresent(state: MeetingState, participantId: string): boolean {
   return !!p?.present && !state.endedAt && !state.banned.participants.includes(participantId);
 }
 
-/** What this participant may publish now: nothing unless present. */
-function allowedSources(state: MeetingState, participantId: string): MediaSource[] {
-  const p = state.participants[participantId];
-  if (!p || !isPresent(state, participantId)) return [];
+function sourcesOf(
+  p: Pick<Participant, 'id' | 'role' | 'audioMode'>,
+  state: Pick<MeetingState, 'presenterId' | 'locks'>,
+) {
   return publishableSources(
     { id: p.id, role: p.role, presenter: state.presenterId === p.id, audioMode: p.audioMode },
     state.locks,
   );
 }
 
-export function grantFor(
-  meetingId: string,
-  p: Pick<Participant, 'id' | 'role' | 'audioMode'>,
-  state: Pick<MeetingState, 'presenterId' | 'locks'>,
-) {
-  const sources = publishableSources(
-    { id: p.id, role: p.role, presenter: state.presenterId === p.id, audioMode: p.audioMode },
-    state.locks,
-  );
+/** What this participant may publish now: nothing unless present. */
+function allowedSources(state: MeetingState, participantId: string): MediaSource[] {
+  const p = state.participants[participantId];
+  return p && isPresent(state, participantId) ? sourcesOf(p, state) : [];
+}
+
+/** One LiveKit room per meeting, named by the meeting id; identities are participant ids. */
+export function grantFor(meetingId: string, sources: MediaSource[]) {
   return {
     roomJoin: true,
     room: meetingId,
@@ -93,6 +94,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
   private readonly rooms: RoomServiceClient;
   private readonly webhooks: WebhookReceiver;
   private reconciler: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -147,16 +149,18 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy() {
+    this.stopped = true;
     if (this.reconciler) clearTimeout(this.reconciler);
   }
 
   /** Webhooks can be lost or late: now and then LiveKit's rooms are checked against the log. */
-  startReconciling() {
+  private startReconciling() {
     const every = this.runtime.config.mediaReconcileMs;
     const tick = () => {
       this.reconcile()
         .catch((err) => logger.warn({ err: String(err) }, 'LiveKit reconciliation failed'))
         .finally(() => {
+          if (this.stopped) return;
           this.reconciler = setTimeout(tick, every);
           this.reconciler.unref();
         });
@@ -209,20 +213,12 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
     const reason = forbiddenTrack(describeTrack(track), allowed);
     if (!reason) return;
     logger.warn({ meetingId, participantId: identity, track: describeTrack(track), reason }, 'forbidden track removed');
-    const p = current.state.participants[identity];
-    const without = allowed.filter((s) => SOURCE[s] !== track.source);
-    await this.ignoreMissing(
-      this.rooms.updateParticipant(meetingId, identity, {
-        permission: {
-          canSubscribe: true,
-          canPublish: without.length > 0,
-          canPublishSources: without.map((s) => SOURCE[s]),
-          canPublishData: false,
-          canUpdateMetadata: false,
-        },
-      }),
+    await this.setSources(
+      meetingId,
+      identity,
+      allowed.filter((s) => SOURCE[s] !== track.source),
     );
-    if (p && allowed.length > 0) await this.updatePermissions(meetingId, p, current.state);
+    if (allowed.length > 0) await this.setSources(meetingId, identity, allowed);
   }
 
   /** The meeting's state; 'unknown' for no such meeting, 'unavailable' if it cannot be read now. */
@@ -240,19 +236,22 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
       ttl: MEDIA_TOKEN_TTL,
       metadata: JSON.stringify({ role: p.role }),
     });
-    at.addGrant(grantFor(meetingId, p, state));
+    at.addGrant(grantFor(meetingId, sourcesOf(p, state)));
     return { url: this.runtime.livekit.publicUrl, token: await at.toJwt() };
   }
 
   async updatePermissions(meetingId: string, p: Participant, state: MeetingState): Promise<void> {
-    // LiveKit replaces permissions as a whole, so the full set is sent every time.
+    await this.setSources(meetingId, p.id, sourcesOf(p, state));
+  }
+
+  /** LiveKit replaces permissions as a whole, so the full set is sent every time. */
+  private async setSources(meetingId: string, identity: string, sources: MediaSource[]): Promise<void> {
     const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
       meetingId,
-      p,
-      state,
+      sources,
     );
     await this.ignoreMissing(
-      this.rooms.updateParticipant(meetingId, p.id, {
+      this.rooms.updateParticipant(meetingId, identity, {
         permission: {
           canPublishSources,
           canSubscribe,

@@ -205,13 +205,10 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * A wrong password costs the guesser a growing delay, per address and per room; an attempt
-   * inside the delay is refused before any hashing.
-   */
-  /**
    * Opens the room by its code, checking the password where one applies. An attempt carrying a
    * password waits its turn behind the others from the same address, and one still inside its
-   * delay is refused before anything is read or hashed.
+   * delay (a wrong password costs a growing one, per address and per room) is refused before
+   * anything is read or hashed. The right password clears the address's record.
    */
   private async openChecked(code: string, password: string | undefined, address: string) {
     if (password === undefined) {
