@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUnstorableText } from './common';
 
 /** A stored file is named by the SHA-256 of its bytes: the same file in any room is one file. */
 export const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
@@ -61,7 +62,13 @@ export type Presentation = z.infer<typeof Presentation>;
 export const FileName = z
   .string()
   .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'empty').max(255, 'too_long'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'empty')
+      .max(255, 'too_long')
+      .refine((s) => !hasUnstorableText(s), 'unstorable_characters'),
+  );
 
 // Commands
 

@@ -9,9 +9,11 @@ import express, { type Express } from 'express';
 export function serveWebApp(app: Express, webRoot: string) {
   const index = path.join(webRoot, 'index.html');
   if (!fs.existsSync(index)) throw new Error(`Web app not built: ${index} is missing (run npm run build)`);
+  const appPath = /^\/(?!api\/|socket\.io\/|bigbluebutton\/).*/;
   app.use('/_app/immutable', express.static(path.join(webRoot, '_app/immutable'), { immutable: true, maxAge: '365d' }));
-  app.use(express.static(webRoot, { index: false, maxAge: 0 }));
-  app.get(/^\/(?!api\/|socket\.io\/|bigbluebutton\/).*/, (_req, res) => {
+  // API and socket requests never look for a file on disk on their way.
+  app.use(appPath, express.static(webRoot, { index: false, maxAge: 0 }));
+  app.get(appPath, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
