@@ -11,7 +11,7 @@ describe('configuration', () => {
 
   it('reads limits, the trusted proxies and the LMS origins allowed to frame the classroom', () => {
     const d = parseConfig({}, '/srv');
-    expect(d.limits).toEqual({ joins: { burst: 100, everyMs: 200 }, rooms: { burst: 20, everyMs: 30_000 } });
+    expect(d.limits).toEqual({ joins: { burst: 200, everyMs: 100 }, rooms: { burst: 100, everyMs: 6000 } });
     expect(d.trustProxy).toBe(false);
     expect(d.frameAncestors).toEqual([]);
     const c = parseConfig(

@@ -55,10 +55,10 @@ const Env = z.object({
    * Per client address (a whole school behind one router counts as one): joins and join-page
    * lookups, at once and then a minute; rooms created, at once and then an hour.
    */
-  JOIN_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
-  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
-  ROOM_CREATION_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
-  ROOM_CREATION_RATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  JOIN_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
+  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  ROOM_CREATION_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+  ROOM_CREATION_RATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client's address. */
   TRUST_PROXY: z
     .string()

@@ -78,12 +78,8 @@ export class LivekitWebhookController {
         };
       })
       .catch(() => undefined); // an unknown or ended meeting: nothing to record
-    if (connected) {
-      // The token was minted a moment ago; a role, presenter or lock change since then must hold too.
-      const current = await this.meetings.state(meetingId).catch(() => null);
-      const p = current?.state.participants[participantId!];
-      if (current && p?.present) await this.livekit.updatePermissions(meetingId, p, current.state);
-    }
+    // The token was minted a moment ago; a role, presenter or lock change since then must hold too.
+    if (connected) await this.livekit.updatePermissions(meetingId, participantId);
     return { ok: true };
   }
 }

@@ -18,6 +18,7 @@ import {
   type Participant,
 } from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
+import { KeyedQueue } from '../limits/keyed-queue';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
@@ -94,6 +95,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
   private readonly rooms: RoomServiceClient;
   private readonly webhooks: WebhookReceiver;
   private reconciler: NodeJS.Timeout | null = null;
+  private readonly permissionTurns = new KeyedQueue(1000);
   private stopped = false;
 
   constructor(
@@ -115,7 +117,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
           case 'participant.role-changed':
           case 'participant.audio-mode-changed': {
             const p = state.participants[event.participantId];
-            if (p) await this.updatePermissions(meetingId, p, state);
+            if (p) await this.updatePermissions(meetingId, p.id);
             break;
           }
           case 'presenter.changed':
@@ -123,7 +125,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
             // Grants depend on both: re-permission everyone present (the webhook saying they
             // reached LiveKit may still be on its way; a 404 for those not there is ignored).
             for (const p of Object.values(state.participants)) {
-              if (p.present) await this.updatePermissions(meetingId, p, state);
+              if (p.present) await this.updatePermissions(meetingId, p.id);
             }
             break;
           case 'participant.muted':
@@ -213,12 +215,14 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
     const reason = forbiddenTrack(describeTrack(track), allowed);
     if (!reason) return;
     logger.warn({ meetingId, participantId: identity, track: describeTrack(track), reason }, 'forbidden track removed');
-    await this.setSources(
-      meetingId,
-      identity,
-      allowed.filter((s) => SOURCE[s] !== track.source),
-    );
-    if (allowed.length > 0) await this.setSources(meetingId, identity, allowed);
+    await this.inTurn(meetingId, identity, async () => {
+      await this.setSources(
+        meetingId,
+        identity,
+        allowed.filter((s) => SOURCE[s] !== track.source),
+      );
+      await this.sendCurrent(meetingId, identity);
+    });
   }
 
   /** The meeting's state; 'unknown' for no such meeting, 'unavailable' if it cannot be read now. */
@@ -240,8 +244,23 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
     return { url: this.runtime.livekit.publicUrl, token: await at.toJwt() };
   }
 
-  async updatePermissions(meetingId: string, p: Participant, state: MeetingState): Promise<void> {
-    await this.setSources(meetingId, p.id, sourcesOf(p, state));
+  /**
+   * Sends the participant's grant as the log says it is now. Permission changes of one
+   * participant go out one after the other, each computed when its turn comes, so a late
+   * webhook's update can never land after, and undo, a newer one.
+   */
+  updatePermissions(meetingId: string, participantId: string): Promise<void> {
+    return this.inTurn(meetingId, participantId, () => this.sendCurrent(meetingId, participantId));
+  }
+
+  private async sendCurrent(meetingId: string, participantId: string) {
+    const current = await this.lookup(meetingId);
+    if (typeof current !== 'string')
+      await this.setSources(meetingId, participantId, allowedSources(current.state, participantId));
+  }
+
+  private inTurn(meetingId: string, participantId: string, task: () => Promise<void>): Promise<void> {
+    return this.permissionTurns.run(`${meetingId}/${participantId}`, task) ?? Promise.resolve();
   }
 
   /** LiveKit replaces permissions as a whole, so the full set is sent every time. */
