@@ -134,7 +134,9 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
    */
   private limitMessages(socket: Socket) {
     socket.use(([name, ...args], next) => {
-      const rate = CLIENT_MESSAGE_RATES[name];
+      // Own keys only: "constructor" or "toString" are names too.
+      const rate =
+        typeof name === 'string' && Object.hasOwn(CLIENT_MESSAGE_RATES, name) ? CLIENT_MESSAGE_RATES[name] : null;
       const who = (socket.data as Partial<SocketData>).participantId ?? socket.id;
       if (rate && this.limiter.take(`${who}/${name}`, rate)) return next();
       const ack = args.at(-1);
