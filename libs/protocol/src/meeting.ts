@@ -462,6 +462,11 @@ function withoutDevices(state: MeetingState): MeetingState {
   };
 }
 
+/** A logged event as it goes to clients: its place, time and actor, and the event without server-only fields. */
+export function loggedForClients(e: Pick<LoggedEvent, 'seq' | 'at' | 'actor' | 'event'>): LoggedEvent {
+  return { seq: e.seq, at: e.at, actor: e.actor, event: eventForClients(e.event) };
+}
+
 /** An event as it goes to clients: without the device hashes kept for bans. */
 export function eventForClients(event: MeetingEvent): MeetingEvent {
   switch (event.type) {

@@ -14,7 +14,7 @@ import {
   CONNECTION_RATE,
   Handshake,
   deliversTo,
-  eventForClients,
+  loggedForClients,
   PROTOCOL_VERSION,
   SOCKET,
   type CommandReply,
@@ -179,7 +179,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
   }
 
   private deliver(meetingId: string, e: LoggedEvent, state: MeetingState) {
-    const wire = { seq: e.seq, at: e.at, actor: e.actor, event: eventForClients(e.event) };
+    const wire = loggedForClients(e);
     if (!e.audience && !state.locks.participantList) {
       this.io.to(meetingRoom(meetingId)).emit(SOCKET.event, wire);
       return;

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { logger } from '../logging/logger';
-import { commandLineOf, isAlive, StartupError, stopOrphan } from './startup-error';
+import { stopLeftover } from './leftover-process';
+import { StartupError } from './startup-error';
 
 const COMPONENT = 'embedded LiveKit';
 const HINT = 'Set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to use another LiveKit server';
@@ -74,11 +75,8 @@ export async function startEmbeddedLivekit(o: {
   const pidFile = path.join(dir, 'livekit.pid');
   const log = logger.child({ component: 'livekit' });
   // A LiveKit still running on this data folder's configuration was left by a crashed server.
-  const leftover = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : '');
-  if (Number.isInteger(leftover) && leftover > 0 && isAlive(leftover) && commandLineOf(leftover).includes(configFile)) {
-    log.warn({ leftover }, 'stopping the LiveKit a previous run left on this data folder');
-    await stopOrphan(leftover, 'SIGTERM', 5_000);
-  }
+  const leftover = await stopLeftover(pidFile, configFile, 'SIGTERM', 5_000);
+  if (leftover) log.warn({ leftover }, 'stopped the LiveKit a previous run left on this data folder');
   if (await portOpen(o.port)) {
     throw new StartupError(
       COMPONENT,

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { logger } from '../logging/logger';
-import { commandLineOf, isAlive, StartupError, stopOrphan } from './startup-error';
+import { stopLeftover } from './leftover-process';
+import { StartupError } from './startup-error';
 
 const DATABASE = 'estrade';
 const COMPONENT = 'embedded PostgreSQL';
@@ -44,7 +45,7 @@ export async function startEmbeddedPostgres(opts: {
   const user = process.getuid?.() === 0 ? ensurePostgresUser() : null;
   const bin = binaries(user, opts.binaries);
   const dataDir = dataFolder(opts.dir, user);
-  await stopLeftover(dataDir, log);
+  await stopLeftoverPostgres(dataDir, log);
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bin, dataDir, opts.password, user);
   const child = await start(bin, dataDir, opts.port, user, log);
@@ -200,17 +201,10 @@ function prepare(dir: string, user: PgUser) {
 }
 
 /** A PostgreSQL still running on this data folder can only be the one a crashed server left. */
-async function stopLeftover(dataDir: string, log: typeof logger) {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !commandLineOf(pid).includes('postgres')) return;
-  log.warn({ leftover: pid }, 'stopping the PostgreSQL a previous run left on this data folder');
+async function stopLeftoverPostgres(dataDir: string, log: typeof logger) {
   // SIGINT: PostgreSQL's fast shutdown (clients cut, data flushed).
-  await stopOrphan(pid, 'SIGINT', 15_000);
+  const pid = await stopLeftover(path.join(dataDir, 'postmaster.pid'), 'postgres', 'SIGINT', 15_000);
+  if (pid) log.warn({ leftover: pid }, 'stopped the PostgreSQL a previous run left on this data folder');
 }
 
 async function initialise(bin: Binaries, dataDir: string, password: string, user: PgUser | null) {

@@ -212,9 +212,10 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
     const current = await this.lookup(meetingId);
     if (typeof current === 'string') return;
     const allowed = allowedSources(current.state, identity);
-    const reason = forbiddenTrack(describeTrack(track), allowed);
+    const described = describeTrack(track);
+    const reason = forbiddenTrack(described, allowed);
     if (!reason) return;
-    logger.warn({ meetingId, participantId: identity, track: describeTrack(track), reason }, 'forbidden track removed');
+    logger.warn({ meetingId, participantId: identity, track: described, reason }, 'forbidden track removed');
     await this.inTurn(meetingId, identity, async () => {
       await this.setSources(
         meetingId,

@@ -5,7 +5,7 @@ import {
   emptyMeeting,
   foldMeeting,
   deliversTo,
-  eventForClients,
+  loggedForClients,
   type LoggedEvent,
   type MeetingState,
   type Snapshot,
@@ -124,9 +124,7 @@ export class MeetingsService {
   async eventsFor(meetingId: string, afterSeq: number, who: { id: string; role: 'moderator' | 'viewer' }) {
     const events = await this.repo.eventsAfter(meetingId, afterSeq);
     const { state } = await this.state(meetingId);
-    return events
-      .filter((e) => deliversTo(e, state, who))
-      .map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, event: eventForClients(e.event) }));
+    return events.filter((e) => deliversTo(e, state, who)).map(loggedForClients);
   }
 
   private load(meetingId: string): Promise<LiveMeeting> {

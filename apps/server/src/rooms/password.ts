@@ -19,11 +19,20 @@ parentPort.on('message', ({ id, password, salt, keylen, options }) => {
   }
 });`;
 
+/**
+ * More hashes than this waiting: the server is busy (a flood), the request is refused. Each
+ * costs ~0.1 s of CPU and 32 MiB; the one worker takes them one at a time.
+ */
+const MAX_WAITING = 200;
+
+export class HashingBusy extends Error {}
+
 let hasher: Worker | null = null;
 let nextId = 0;
 const pending = new Map<number, { resolve: (key: Buffer) => void; reject: (err: Error) => void }>();
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  if (pending.size >= MAX_WAITING) return Promise.reject(new HashingBusy('too many password checks at once'));
   if (!hasher) {
     const worker = new Worker(HASHER, { eval: true });
     worker.unref();
@@ -53,30 +62,10 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
 // scrypt with N=2^15: a room password is short and typed by people, so it gets a slow hash.
 const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
-/** More hashes than this waiting: the server is busy (a flood), the request is refused. */
-const MAX_WAITING = 200;
-
-export class HashingBusy extends Error {}
-
-let tail: Promise<unknown> = Promise.resolve();
-let waiting = 0;
-
-/**
- * One hash at a time, with a bound on how many wait. Each costs ~0.1 s of CPU and 32 MiB; four
- * at once on libuv's pool left a two-core machine nothing for the event loop.
- */
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (waiting >= MAX_WAITING) return Promise.reject(new HashingBusy('too many password checks at once'));
-  waiting++;
-  const run = tail.then(work).finally(() => waiting--);
-  tail = run.catch(() => undefined);
-  return run;
-}
-
 /** `scrypt$<salt>$<hash>`, both base64url. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await oneAtATime(() => scrypt(password.normalize('NFC'), salt, 32, PARAMS));
+  const hash = await scrypt(password.normalize('NFC'), salt, 32, PARAMS);
   return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
@@ -84,8 +73,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [kind, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const got = await oneAtATime(() =>
-    scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, PARAMS),
-  );
+  const got = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, PARAMS);
   return timingSafeEqual(expected, got);
 }

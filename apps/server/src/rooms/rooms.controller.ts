@@ -43,7 +43,7 @@ export class RoomsController {
 
   @Get('join/:code')
   describe(@Param('code') code: string, @Req() req: Request): Promise<JoinInfo> {
-    this.limit(`${addressOf(req)}/join`, this.joinRate, 'Too many joins from this address: wait a moment');
+    this.limitJoins(req);
     return this.rooms.describe(code);
   }
 
@@ -55,7 +55,7 @@ export class RoomsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JoinResponse | WaitingResponse> {
-    this.limit(`${addressOf(req)}/join`, this.joinRate, 'Too many joins from this address: wait a moment');
+    this.limitJoins(req);
     const request = parseBody(JoinRequest, body);
     return this.rooms.join(code, request, { device: deviceOf(req, res), address: addressOf(req) });
   }
@@ -64,6 +64,11 @@ export class RoomsController {
   waiting(@Param('ticket') ticket: string): Promise<WaitingStatus> {
     this.limit(`waiting/${ticket.slice(-43)}`, WAITING_POLL, 'Asking too often: wait a moment');
     return this.rooms.waitingStatus(ticket);
+  }
+
+  /** Join-page lookups and joins share one allowance per address. */
+  private limitJoins(req: Request) {
+    this.limit(`${addressOf(req)}/join`, this.joinRate, 'Too many joins from this address: wait a moment');
   }
 
   private limit(key: string, rate: Rate, message: string) {
