@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AudioMode, ParticipantId } from './common';
+import { withoutDevice } from './participants';
+import { RATES } from './rules';
+import { defineSlice } from './slice';
 
 export const GuestPolicy = z.enum(['always-accept', 'ask-moderator', 'always-deny']);
 export type GuestPolicy = z.infer<typeof GuestPolicy>;
@@ -78,3 +81,78 @@ export const WaitingGuest = z.object({
   status: z.enum(['waiting', 'admitted', 'denied', 'left']),
 });
 export type WaitingGuest = z.infer<typeof WaitingGuest>;
+
+/** Access's part of the meeting state: settings, the planned end, the waiting room. */
+export const AccessState = z.object({
+  /** Null until the meeting's first settings are logged when it starts. */
+  settings: MeetingSettings.nullable(),
+  endsAt: z.string().nullable(),
+  /** Set once the end is near: the warning participants see. */
+  endingSoon: z.boolean(),
+  /** Moderators only: the waiting room (stripped from viewers' snapshots). */
+  waiting: z.record(z.string(), WaitingGuest),
+  waitingMessage: z.string().nullable(),
+});
+export const NO_ACCESS: z.infer<typeof AccessState> = {
+  settings: null,
+  endsAt: null,
+  endingSoon: false,
+  waiting: {},
+  waitingMessage: null,
+};
+
+export const access = defineSlice({
+  commands: [SettingsUpdate, GuestsAdmit, GuestsDeny, GuestsAdmitAll, GuestsMessage],
+  events: [SettingsChanged, GuestWaiting, GuestAdmitted, GuestDenied, GuestLeft, GuestsMessaged, MeetingEndingSoon],
+  permissions: {
+    'settings.update': { who: 'moderator', rate: RATES.moderation },
+    'guests.admit': { who: 'moderator', rate: RATES.moderation },
+    'guests.deny': { who: 'moderator', rate: RATES.moderation },
+    'guests.admit-all': { who: 'moderator', rate: RATES.moderation },
+    'guests.message': { who: 'moderator', rate: RATES.moderation },
+  },
+  fold(state, e, at) {
+    switch (e.type) {
+      case 'settings.changed':
+        return { ...state, settings: e.settings, endsAt: e.endsAt };
+      case 'meeting.ending-soon':
+        return { ...state, endingSoon: true };
+      case 'guest.waiting':
+        return {
+          ...state,
+          waiting: {
+            ...state.waiting,
+            [e.guestId]: {
+              id: e.guestId,
+              name: e.name,
+              audioMode: e.audioMode,
+              since: at,
+              status: 'waiting',
+              ...(e.device ? { device: e.device } : {}),
+            },
+          },
+        };
+      case 'guest.admitted':
+      case 'guest.denied':
+      case 'guest.left': {
+        const guest = state.waiting[e.guestId];
+        if (!guest || guest.status !== 'waiting') return state;
+        const status = e.type === 'guest.admitted' ? 'admitted' : e.type === 'guest.denied' ? 'denied' : 'left';
+        return { ...state, waiting: { ...state.waiting, [e.guestId]: { ...guest, status } } };
+      }
+      case 'guests.messaged':
+        return { ...state, waitingMessage: e.text || null };
+    }
+  },
+  // The waiting room's comings and goings are for moderators only.
+  audience: (e) =>
+    e.type === 'settings.changed' || e.type === 'meeting.ending-soon' ? null : { roles: ['moderator'] },
+  view(view, state, who) {
+    if (who.role !== 'moderator') return { ...view, waiting: {}, waitingMessage: null };
+    return {
+      ...view,
+      waiting: Object.fromEntries(Object.entries(state.waiting).map(([id, g]) => [id, withoutDevice(g)])),
+    };
+  },
+  forClients: (e) => (e.type === 'guest.waiting' ? withoutDevice(e) : e),
+});

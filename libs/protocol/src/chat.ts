@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ParticipantId } from './common';
+import type { MeetingState } from './meeting';
+import { RATES } from './rules';
+import { defineSlice } from './slice';
 
 export const CHAT_MAX_LENGTH = 5000;
 /** Messages in a snapshot; older ones come page by page on request. */
@@ -93,3 +96,88 @@ export type ChatHistory = z.infer<typeof ChatHistory>;
 /** Transient: who is typing where; relayed, never logged. */
 export const ChatTyping = z.object({ to: ParticipantId.nullable() });
 export const ChatTypingRelay = z.object({ from: ParticipantId, to: ParticipantId.nullable() });
+
+/** The chat's part of the meeting state: messages in order (snapshots carry the last page one may read). */
+export const ChatState = z.object({
+  chat: z.array(ChatMessage),
+  chatClearedAt: z.string().nullable(),
+});
+export const NO_CHAT: z.infer<typeof ChatState> = { chat: [], chatClearedAt: null };
+
+function updateMessage(state: MeetingState, id: string, f: (m: ChatMessage) => ChatMessage): MeetingState {
+  const i = state.chat.findIndex((m) => m.id === id);
+  if (i < 0) return state;
+  const chat = [...state.chat];
+  chat[i] = f(chat[i]);
+  return { ...state, chat };
+}
+
+export const chat = defineSlice({
+  commands: [ChatSend, ChatEdit, ChatDelete, ChatReact, ChatClear],
+  events: [ChatSent, ChatEdited, ChatDeleted, ChatReactionToggled, ChatCleared],
+  permissions: {
+    'chat.send': {
+      who: 'anyone',
+      rate: RATES.chat,
+      // As in BigBlueButton, a private message to a moderator stays allowed under the private-chat lock.
+      lock: (c, ctx) => (c.to === null ? 'publicChat' : ctx.roleOf(c.to) === 'moderator' ? null : 'privateChat'),
+    },
+    'chat.edit': { who: 'anyone', others: 'nobody', rate: RATES.chat },
+    'chat.delete': { who: 'anyone', others: 'moderator', rate: RATES.chat },
+    'chat.react': { who: 'anyone', rate: RATES.chat },
+    'chat.clear': { who: 'moderator', rate: RATES.moderation },
+  },
+  fold(state, e, at) {
+    switch (e.type) {
+      case 'chat.sent':
+        return {
+          ...state,
+          chat: [
+            ...state.chat,
+            {
+              id: e.messageId,
+              at,
+              from: e.from,
+              to: e.to,
+              text: e.text,
+              replyTo: e.replyTo,
+              mentions: e.mentions,
+              editedAt: null,
+              deleted: false,
+              reactions: {},
+            },
+          ],
+        };
+      case 'chat.edited':
+        return updateMessage(state, e.messageId, (m) => ({ ...m, text: e.text, mentions: e.mentions, editedAt: at }));
+      case 'chat.deleted':
+        return updateMessage(state, e.messageId, (m) => ({
+          ...m,
+          text: '',
+          mentions: [],
+          deleted: true,
+          reactions: {},
+        }));
+      case 'chat.reaction-toggled':
+        return updateMessage(state, e.messageId, (m) => {
+          const by = (m.reactions[e.reaction] ?? []).filter((id) => id !== e.by);
+          return { ...m, reactions: { ...m.reactions, [e.reaction]: e.on ? [...by, e.by] : by } };
+        });
+      case 'chat.cleared':
+        // Clearing empties the public chat; private conversations are not the moderator's to erase.
+        return { ...state, chat: state.chat.filter((m) => m.to !== null), chatClearedAt: at };
+    }
+  },
+  // A private conversation's events go to its two ends only.
+  audience(e, state) {
+    if (e.type === 'chat.sent') return e.to ? { participants: [e.from, e.to] } : null;
+    if (e.type === 'chat.cleared') return null;
+    const m = state.chat.find((x) => x.id === e.messageId);
+    return m?.to ? { participants: [m.from, m.to] } : null;
+  },
+  // Everyone, moderators included, reads only the public chat and their own conversations.
+  view: (view, state, who) => ({
+    ...view,
+    chat: state.chat.filter((m) => readsMessage(m, who.id)).slice(-CHAT_PAGE),
+  }),
+});

@@ -9,6 +9,9 @@ export const Role = z.enum(['moderator', 'viewer']);
 export type Role = z.infer<typeof Role>;
 export const AudioMode = z.enum(['microphone', 'listen-only']);
 export type AudioMode = z.infer<typeof AudioMode>;
+/** A participant's reaction, shown next to their name for a while. */
+export const Reaction = z.enum(['applause', 'thumbs-up', 'thumbs-down', 'confused', 'happy', 'sad']);
+export type Reaction = z.infer<typeof Reaction>;
 
 // Control characters (C0, DEL, C1) and the bidi/zero-width format characters that let a name
 // impersonate another or break the layout.

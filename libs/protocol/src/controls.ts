@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ParticipantId } from './common';
+import { ParticipantId, Reaction } from './common';
+import { updateParticipant, seesParticipant } from './participants';
+import { RATES } from './rules';
+import { defineSlice } from './slice';
 
 /** Lock settings: restrictions a moderator puts on viewers (moderators are never locked). */
 export const Locks = z.object({
@@ -47,7 +50,12 @@ export const PresenterChanged = z.object({
 });
 /** The full set after the change, so a reader of the log never has to merge. */
 export const LocksChanged = z.object({ type: z.literal('locks.changed'), locks: Locks });
-export const ParticipantMuted = z.object({ type: z.literal('participant.muted'), participantId: ParticipantId });
+export const ParticipantMuted = z.object({
+  type: z.literal('participant.muted'),
+  participantId: ParticipantId,
+  /** Muted by the server as they first turned their microphone on, under "join muted". */
+  onJoin: z.boolean().default(false),
+});
 export const MeetingMutedAll = z.object({
   type: z.literal('meeting.muted-all'),
   /** Who was muted, decided when the command ran (everyone present but the moderator, and the presenter if spared). */
@@ -59,8 +67,6 @@ export const HandLowered = z.object({ type: z.literal('hand.lowered'), participa
 
 // Statuses and reactions
 
-export const Reaction = z.enum(['applause', 'thumbs-up', 'thumbs-down', 'confused', 'happy', 'sad']);
-export type Reaction = z.infer<typeof Reaction>;
 /** How long a reaction shows next to a name. */
 export const REACTION_SECONDS = 30;
 
@@ -79,3 +85,90 @@ export const ParticipantReacted = z.object({
   reaction: Reaction,
 });
 export const StatusesCleared = z.object({ type: z.literal('statuses.cleared') });
+
+/** The teacher's controls' part of the meeting state. */
+export const ControlsState = z.object({
+  presenterId: ParticipantId.nullable(),
+  locks: Locks,
+  /** Raised hands, first raised first. */
+  hands: z.array(ParticipantId),
+  /** Whom "join muted" has already muted, as they first turned their microphone on (it applies once). */
+  mutedOnJoin: z.array(ParticipantId).default([]),
+});
+export const NO_CONTROLS: z.infer<typeof ControlsState> = {
+  presenterId: null,
+  locks: NO_LOCKS,
+  hands: [],
+  mutedOnJoin: [],
+};
+
+export const controls = defineSlice({
+  commands: [
+    PresenterSet,
+    LocksUpdate,
+    ParticipantMute,
+    MeetingMuteAll,
+    HandRaise,
+    HandLower,
+    HandsLowerAll,
+    StatusSet,
+    ReactionSend,
+    StatusesClear,
+  ],
+  events: [
+    PresenterChanged,
+    LocksChanged,
+    ParticipantMuted,
+    MeetingMutedAll,
+    HandRaised,
+    HandLowered,
+    ParticipantStatusChanged,
+    ParticipantReacted,
+    StatusesCleared,
+  ],
+  permissions: {
+    'presenter.set': { who: 'moderator', rate: RATES.moderation },
+    'locks.update': { who: 'moderator', rate: RATES.moderation },
+    'participant.mute': { who: 'moderator', rate: RATES.moderation },
+    'meeting.mute-all': { who: 'moderator', rate: RATES.moderation },
+    'hand.raise': { who: 'anyone', rate: RATES.gesture },
+    'hand.lower': { who: 'anyone', others: 'moderator', rate: RATES.gesture },
+    'hands.lower-all': { who: 'moderator', rate: RATES.moderation },
+    'status.set': { who: 'anyone', rate: RATES.gesture },
+    'reaction.send': { who: 'anyone', rate: RATES.gesture },
+    'statuses.clear': { who: 'moderator', rate: RATES.moderation },
+  },
+  fold(state, e, at) {
+    switch (e.type) {
+      case 'presenter.changed':
+        return { ...state, presenterId: e.participantId };
+      case 'locks.changed':
+        return { ...state, locks: e.locks };
+      case 'hand.raised':
+        return state.hands.includes(e.participantId) ? state : { ...state, hands: [...state.hands, e.participantId] };
+      case 'hand.lowered':
+        return { ...state, hands: state.hands.filter((id) => id !== e.participantId) };
+      case 'participant.status-changed':
+        return updateParticipant(state, e.participantId, { status: e.status });
+      case 'participant.reacted':
+        return updateParticipant(state, e.participantId, { reaction: { reaction: e.reaction, at } });
+      case 'statuses.cleared':
+        return {
+          ...state,
+          participants: Object.fromEntries(
+            Object.entries(state.participants).map(([id, p]) => [id, { ...p, status: null, reaction: null }]),
+          ),
+        };
+      case 'participant.muted':
+        // Muting acts on LiveKit; the state only remembers that "join muted" was applied.
+        return e.onJoin && !state.mutedOnJoin.includes(e.participantId)
+          ? { ...state, mutedOnJoin: [...state.mutedOnJoin, e.participantId] }
+          : state;
+      case 'meeting.muted-all':
+        return state;
+    }
+  },
+  view(view, state, who) {
+    return { ...view, hands: state.hands.filter((id) => seesParticipant(state, who, id)) };
+  },
+});

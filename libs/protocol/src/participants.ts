@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { AudioMode, DisplayName, ParticipantId, Role } from './common';
-import { Reaction } from './controls';
+import { AudioMode, DisplayName, ParticipantId, Reaction, Role } from './common';
+import { RATES } from './rules';
+import { defineSlice, type Viewer } from './slice';
+import type { MeetingState } from './meeting';
 
 // Commands
 
@@ -68,3 +70,123 @@ export const Participant = z.object({
   joinedAt: z.string(),
 });
 export type Participant = z.infer<typeof Participant>;
+
+/** The participants' part of the meeting state. */
+export const ParticipantsState = z.object({
+  participants: z.record(z.string(), Participant),
+  /** Banned participants and the device hashes they joined from: neither may come back. */
+  banned: z.object({ participants: z.array(ParticipantId), devices: z.array(z.string()) }),
+});
+export const NO_PARTICIPANTS: z.infer<typeof ParticipantsState> = {
+  participants: {},
+  banned: { participants: [], devices: [] },
+};
+
+/** Applies a change to one participant, if known. */
+export function updateParticipant(state: MeetingState, id: string, patch: Partial<Participant>): MeetingState {
+  const p = state.participants[id];
+  if (!p) return state;
+  return { ...state, participants: { ...state.participants, [id]: { ...p, ...patch } } };
+}
+
+/**
+ * Under the participant-list lock a viewer sees the moderators, the presenter and themself only
+ * (as in BigBlueButton); the server enforces it in snapshots and in what it delivers.
+ */
+export function seesParticipant(state: MeetingState, who: Viewer, id: string): boolean {
+  if (who.role === 'moderator' || !state.locks.participantList) return true;
+  return id === who.id || id === state.presenterId || state.participants[id]?.role === 'moderator';
+}
+
+/**
+ * Device hashes are what bans hold on; they never leave the server, so no participant can
+ * follow another's browser (the hash is also keyed by room, so it differs from class to class).
+ */
+export function withoutDevice<T extends { device?: string }>(x: T): T {
+  return x.device === undefined ? x : { ...x, device: undefined };
+}
+
+export const participants = defineSlice({
+  commands: [AudioSetMode, ParticipantSetRole, ParticipantLeave, ParticipantRemove],
+  events: [
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantAudioModeChanged,
+    ParticipantRoleChanged,
+    ParticipantMediaChanged,
+    ParticipantBanned,
+  ],
+  permissions: {
+    'audio.set-mode': {
+      who: 'anyone',
+      rate: RATES.gesture,
+      lock: (c) => (c.mode === 'microphone' ? 'microphone' : null),
+    },
+    'participant.leave': { who: 'anyone', rate: RATES.rare },
+    'participant.remove': { who: 'moderator', rate: RATES.moderation },
+    'participant.set-role': { who: 'moderator', rate: RATES.moderation },
+  },
+  fold(state, e, at) {
+    switch (e.type) {
+      case 'participant.joined': {
+        const previous = state.participants[e.participantId];
+        return {
+          ...state,
+          participants: {
+            ...state.participants,
+            [e.participantId]: {
+              id: e.participantId,
+              name: e.name,
+              role: e.role,
+              audioMode: e.audioMode,
+              present: true,
+              leftReason: null,
+              status: previous?.status ?? null,
+              reaction: previous?.reaction ?? null,
+              inMedia: previous?.inMedia ?? false,
+              joinedAt: previous?.joinedAt ?? at,
+              // A return after a lapse carries no device: the first join's still holds for a ban.
+              ...(e.device || previous?.device ? { device: e.device ?? previous?.device } : {}),
+            },
+          },
+        };
+      }
+      case 'participant.left': {
+        // Someone who is gone neither presents nor waits with a raised hand.
+        const s = updateParticipant(state, e.participantId, { present: false, inMedia: false, leftReason: e.reason });
+        return {
+          ...s,
+          presenterId: s.presenterId === e.participantId ? null : s.presenterId,
+          hands: s.hands.filter((id) => id !== e.participantId),
+        };
+      }
+      case 'participant.audio-mode-changed':
+        return updateParticipant(state, e.participantId, { audioMode: e.audioMode });
+      case 'participant.role-changed':
+        return updateParticipant(state, e.participantId, { role: e.role });
+      case 'participant.media-changed':
+        return updateParticipant(state, e.participantId, { inMedia: e.connected });
+      case 'participant.banned':
+        return {
+          ...state,
+          banned: {
+            participants: [...state.banned.participants, e.participantId],
+            devices: e.device ? [...state.banned.devices, e.device] : state.banned.devices,
+          },
+        };
+    }
+  },
+  view(view, state, who) {
+    const participants = Object.fromEntries(
+      Object.entries(state.participants)
+        .filter(([id]) => seesParticipant(state, who, id))
+        .map(([id, p]) => [id, withoutDevice(p)]),
+    );
+    return { ...view, participants, banned: { participants: state.banned.participants, devices: [] } };
+  },
+  forClients(e) {
+    if (e.type === 'participant.joined') return withoutDevice(e);
+    if (e.type === 'participant.banned') return { ...e, device: null };
+    return e;
+  },
+});

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { hasUnstorableText } from './common';
+import { RATES } from './rules';
+import { defineSlice } from './slice';
 
 /** A stored file is named by the SHA-256 of its bytes: the same file in any room is one file. */
 export const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
@@ -203,6 +205,38 @@ export function foldSlides(s: SlidesState, e: SlidesEvent): SlidesState {
       return s.current === e.presentationId ? { ...s, viewport: e.viewport } : s;
   }
 }
+
+/** The presentations' part of the meeting state. */
+export const PresentationsState = z.object({ slides: SlidesState });
+
+export const presentations = defineSlice({
+  commands: [
+    PresentationAdd,
+    PresentationShow,
+    PresentationRemove,
+    PresentationSetDownloadable,
+    SlideGoto,
+    SlideViewport,
+  ],
+  events: [
+    PresentationAdded,
+    PresentationProcessed,
+    PresentationShown,
+    PresentationRemoved,
+    PresentationDownloadableChanged,
+    SlideChanged,
+    SlideViewportChanged,
+  ],
+  permissions: {
+    'presentation.add': { who: 'presenter-or-moderator', rate: RATES.files },
+    'presentation.show': { who: 'presenter', rate: RATES.paging },
+    'presentation.remove': { who: 'presenter-or-moderator', rate: RATES.files },
+    'presentation.set-downloadable': { who: 'presenter-or-moderator', rate: RATES.moderation },
+    'slide.goto': { who: 'presenter', rate: RATES.paging },
+    'slide.viewport': { who: 'presenter', rate: RATES.panning },
+  },
+  fold: (state, e) => ({ ...state, slides: foldSlides(state.slides, e) }),
+});
 
 export function currentPresentation(s: SlidesState): Presentation | null {
   return s.presentations.find((p) => p.id === s.current) ?? null;

@@ -1,44 +1,44 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { access } from '@estrade/protocol';
 import { DEFAULT_SETTINGS, type MeetingEvent, type MeetingState } from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
-import { CommandBus } from '../meetings/command-bus';
+import { type SliceHandlers } from '../meetings/command-bus';
 import { endsAt } from '../meetings/duration';
 
 /** Access to a live meeting: its settings and the waiting room. */
 @Injectable()
-export class AccessCommands implements OnModuleInit {
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
-    private readonly bus: CommandBus,
-  ) {}
+export class AccessCommands {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  onModuleInit() {
-    this.bus.register('settings.update', ({ state }, cmd) => {
-      const before = state.settings ?? DEFAULT_SETTINGS;
-      const settings = { ...before, ...cmd.settings };
-      const changed = Object.entries(settings).some(([k, v]) => before[k as keyof typeof before] !== v);
-      if (!changed && state.settings) return { events: [] };
-      return {
-        events: [
-          {
-            type: 'settings.changed',
-            settings,
-            endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
-          },
-        ],
-      };
-    });
+  handlers(): SliceHandlers<typeof access> {
+    return {
+      'settings.update': ({ state }, cmd) => {
+        const before = state.settings ?? DEFAULT_SETTINGS;
+        const settings = { ...before, ...cmd.settings };
+        const changed = Object.entries(settings).some(([k, v]) => before[k as keyof typeof before] !== v);
+        if (!changed && state.settings) return { events: [] };
+        return {
+          events: [
+            {
+              type: 'settings.changed',
+              settings,
+              endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
+            },
+          ],
+        };
+      },
 
-    this.bus.register('guests.admit', ({ state }, cmd) => ({ events: admit(state, cmd.guestIds) }));
-    this.bus.register('guests.admit-all', ({ state }) => ({ events: admit(state, Object.keys(state.waiting)) }));
-    this.bus.register('guests.deny', ({ state }, cmd) => ({
-      events: cmd.guestIds
-        .filter((id) => state.waiting[id]?.status === 'waiting')
-        .map((guestId) => ({ type: 'guest.denied' as const, guestId })),
-    }));
-    this.bus.register('guests.message', (_ctx, cmd) => ({
-      events: [{ type: 'guests.messaged', text: cmd.text.trim() }],
-    }));
+      'guests.admit': ({ state }, cmd) => ({ events: admit(state, cmd.guestIds) }),
+      'guests.admit-all': ({ state }) => ({ events: admit(state, Object.keys(state.waiting)) }),
+      'guests.deny': ({ state }, cmd) => ({
+        events: cmd.guestIds
+          .filter((id) => state.waiting[id]?.status === 'waiting')
+          .map((guestId) => ({ type: 'guest.denied' as const, guestId })),
+      }),
+      'guests.message': (_ctx, cmd) => ({
+        events: [{ type: 'guests.messaged', text: cmd.text.trim() }],
+      }),
+    };
   }
 }
 

@@ -3,10 +3,24 @@ import { LivekitModule } from '../livekit/livekit.module';
 import { MeetingsModule } from '../meetings/meetings.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { AccessModule } from '../access/access.module';
+import { ChatModule } from '../chat/chat.module';
+import { ControlsModule } from '../controls/controls.module';
+import { PresentationsModule } from '../presentations/presentations.module';
 import { ClassroomGateway } from './classroom.gateway';
+import { CommandRegistry } from './command-registry';
 
 @Module({
-  imports: [MeetingsModule, SessionsModule, ParticipantsModule, LivekitModule],
-  providers: [ClassroomGateway],
+  imports: [
+    MeetingsModule,
+    SessionsModule,
+    ParticipantsModule,
+    LivekitModule,
+    ControlsModule,
+    AccessModule,
+    ChatModule,
+    PresentationsModule,
+  ],
+  providers: [ClassroomGateway, CommandRegistry],
 })
 export class ClassroomModule {}

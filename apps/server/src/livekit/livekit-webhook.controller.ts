@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, UnauthorizedException } from '@nestjs/
 import type { Request } from 'express';
 import { TrackSource } from 'livekit-server-sdk';
 import { ParticipantId } from '@estrade/protocol';
-import { MeetingsService } from '../meetings/meetings.service';
+import { CommandBus } from '../meetings/command-bus';
 import { LivekitService } from './livekit.service';
 
 /** LiveKit tells us who connected to and left the media session; the log records it. */
@@ -10,28 +10,24 @@ import { LivekitService } from './livekit.service';
 export class LivekitWebhookController {
   constructor(
     private readonly livekit: LivekitService,
-    private readonly meetings: MeetingsService,
+    private readonly bus: CommandBus,
   ) {}
-
-  /** Participants whose first microphone was already handled (join muted applies once). */
-  private readonly microphoneSeen = new Set<string>();
 
   /**
    * "Join muted": a viewer's first microphone is muted by the server too, so the setting holds
    * even for a client that does not honour it. They may unmute themselves afterwards.
    */
   private async muteOnJoin(meetingId: string, participantId: string) {
-    const key = `${meetingId}/${participantId}`;
-    if (this.microphoneSeen.has(key)) return;
-    this.microphoneSeen.add(key);
-    await this.meetings
-      .decide(meetingId, (state) => {
+    await this.bus
+      .system(meetingId, (state) => {
         const p = state.participants[participantId];
-        const mute = p?.present && p.role === 'viewer' && state.settings?.joinMuted && !state.endedAt;
-        return {
-          items: mute ? [{ actor: null, event: { type: 'participant.muted' as const, participantId } }] : [],
-          result: undefined,
-        };
+        const mute =
+          p?.present &&
+          p.role === 'viewer' &&
+          state.settings?.joinMuted &&
+          !state.endedAt &&
+          !state.mutedOnJoin.includes(participantId);
+        return { events: mute ? [{ type: 'participant.muted' as const, participantId, onJoin: true }] : [] };
       })
       .catch(() => undefined);
   }
@@ -61,21 +57,11 @@ export class LivekitWebhookController {
     }
     const connected = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
     if (connected === null) return { ok: true };
-    await this.meetings
-      .decide(meetingId, (state) => {
-        const p = state.participants[participantId!];
+    await this.bus
+      .system(meetingId, (state) => {
+        const p = state.participants[participantId];
         const changed = p && !state.endedAt && p.inMedia !== connected && (p.present || !connected);
-        return {
-          items: changed
-            ? [
-                {
-                  actor: null,
-                  event: { type: 'participant.media-changed' as const, participantId: participantId!, connected },
-                },
-              ]
-            : [],
-          result: undefined,
-        };
+        return { events: changed ? [{ type: 'participant.media-changed' as const, participantId, connected }] : [] };
       })
       .catch(() => undefined); // an unknown or ended meeting: nothing to record
     // The token was minted a moment ago; a role, presenter or lock change since then must hold too.

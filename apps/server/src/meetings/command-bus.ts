@@ -7,10 +7,12 @@ import {
   type CommandOf,
   type CommandReply,
   type CommandType,
+  type Audience,
   type ErrorCode,
   type MeetingEvent,
   type MeetingState,
   type Participant,
+  type Slice,
 } from '@estrade/protocol';
 import { RateLimiter } from '../limits/rate-limiter';
 import { logger } from '../logging/logger';
@@ -24,8 +26,20 @@ export interface CommandContext {
   state: MeetingState;
 }
 
+/**
+ * An event with who caused it and whom it is for, when not the default: a command's events are
+ * caused by its sender and a server's by nobody; the audience defaults to the slice's rule.
+ * `actor: null` on a command's event logs it with nobody at all (an anonymous answer).
+ */
+export interface Emitted {
+  event: MeetingEvent;
+  actor?: string | null;
+  audience?: Audience | null;
+}
+export type Emit = MeetingEvent | Emitted;
+
 export interface HandlerResult {
-  events: MeetingEvent[];
+  events: Emit[];
 }
 
 export type CommandHandler<T extends CommandType> = (
@@ -33,22 +47,69 @@ export type CommandHandler<T extends CommandType> = (
   command: CommandOf<T>,
 ) => HandlerResult | Promise<HandlerResult>;
 
+/** Exactly one handler per command: the registry of all of them must satisfy this. */
+export type CommandHandlers = { [T in CommandType]: CommandHandler<T> };
+
+/** A feature's handlers: exactly the commands of its slice, no more, no fewer. */
+export type SliceHandlers<S extends Slice<readonly any[], readonly any[]>> = {
+  [T in Extract<S['commands'][number]['shape']['type']['value'], CommandType>]: CommandHandler<T>;
+};
+
+/** What the server decides on its own (timers, LiveKit, joins, processing), and a result for the caller. */
+export interface SystemDecision<R> {
+  events: Emit[];
+  result?: R;
+}
+
+const emitted = (
+  e: Emit,
+  actor: string | null,
+): { event: MeetingEvent; actor: string | null; audience?: Audience | null } =>
+  'event' in e
+    ? { event: e.event, actor: e.actor === undefined ? actor : e.actor, audience: e.audience }
+    : { event: e, actor };
+
 /**
- * command → schema → permission → handler → events → log → fold → broadcast.
- * Each feature registers the handlers of its commands; this is the only way a command changes a meeting.
+ * command → schema → permission → handler → events → log → fold → broadcast, and the one
+ * `system` path for what the server decides by itself. Nothing else changes a meeting.
  */
 @Injectable()
 export class CommandBus {
-  private readonly handlers = new Map<CommandType, CommandHandler<CommandType>>();
+  private handlers: Partial<CommandHandlers> = {};
 
   constructor(
     private readonly meetings: MeetingsService,
     private readonly limiter: RateLimiter,
   ) {}
 
-  register<T extends CommandType>(type: T, handler: CommandHandler<T>): void {
-    if (this.handlers.has(type)) throw new Error(`two handlers for ${type}`);
-    this.handlers.set(type, handler as unknown as CommandHandler<CommandType>);
+  /** Called once, by the registry, with exactly one handler per command (checked by its type). */
+  use(handlers: CommandHandlers): void {
+    this.handlers = handlers;
+  }
+
+  private handlerOf(type: string): CommandHandler<CommandType> | undefined {
+    return Object.hasOwn(this.handlers, type)
+      ? (this.handlers[type as CommandType] as CommandHandler<CommandType>)
+      : undefined;
+  }
+
+  /**
+   * Events the server originates, decided on the meeting's current state with nothing in
+   * between; logged with no actor unless the decision names one.
+   */
+  system<R = undefined>(
+    meetingId: string,
+    decide: (state: MeetingState) => SystemDecision<R> | Promise<SystemDecision<R>>,
+    now: Date = new Date(),
+  ): Promise<R> {
+    return this.meetings.decide(
+      meetingId,
+      async (state) => {
+        const out = await decide(state);
+        return { items: out.events.map((e) => emitted(e, null)), result: out.result as R };
+      },
+      now,
+    );
   }
 
   async execute(meetingId: string, participantId: string, payload: unknown): Promise<CommandReply> {
@@ -56,13 +117,13 @@ export class CommandBus {
       const parsed = Command.safeParse(payload);
       if (!parsed.success) {
         const type = (payload as { type?: unknown } | null)?.type;
-        const known = typeof type === 'string' && this.handlers.has(type as CommandType);
+        const known = typeof type === 'string' && this.handlerOf(type) !== undefined;
         return known || typeof type !== 'string'
           ? refuse('malformed', `Malformed command: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
           : refuse('unknown_command', `Unknown command: ${type.slice(0, 60)}`);
       }
       const command = parsed.data;
-      const handler = this.handlers.get(command.type);
+      const handler = this.handlerOf(command.type);
       if (!handler) return refuse('unknown_command', `Unknown command: ${command.type}`);
       if (hasUnstorableText(payload)) {
         return refuse('malformed', 'Malformed command: text holds a NUL character or a broken UTF-16 surrogate');
@@ -78,7 +139,7 @@ export class CommandBus {
         if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
         permit(command, state, actor);
         const out = await handler({ meetingId, actor, state }, command);
-        return { items: out.events.map((event) => ({ actor: participantId, event })), result: undefined };
+        return { items: out.events.map((e) => emitted(e, participantId)), result: undefined };
       });
       return { ok: true };
     } catch (err) {

@@ -1,13 +1,14 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CommandBus } from './command-bus';
+import { Injectable } from '@nestjs/common';
+import type { lifecycle } from '@estrade/protocol';
+import { type SliceHandlers } from './command-bus';
 
 @Injectable()
-export class MeetingsCommands implements OnModuleInit {
-  constructor(private readonly bus: CommandBus) {}
-
-  onModuleInit() {
-    this.bus.register('meeting.end', (_ctx, cmd) => ({
-      events: [{ type: 'meeting.ended', roomClosed: cmd.closeRoom, reason: 'moderator' }],
-    }));
+export class MeetingsCommands {
+  handlers(): SliceHandlers<typeof lifecycle> {
+    return {
+      'meeting.end': (_ctx, cmd) => ({
+        events: [{ type: 'meeting.ended', roomClosed: cmd.closeRoom, reason: 'moderator' }],
+      }),
+    };
   }
 }

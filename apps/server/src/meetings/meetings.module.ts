@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CommandBus } from './command-bus';
+import { Deadlines } from './deadlines';
 import { MeetingsCommands } from './meetings.commands';
 import { MeetingsRepository } from './meetings.repository';
 import { MeetingsService } from './meetings.service';
 
 @Module({
-  providers: [MeetingsRepository, MeetingsService, CommandBus, MeetingsCommands],
-  exports: [MeetingsService, CommandBus],
+  providers: [MeetingsRepository, MeetingsService, CommandBus, MeetingsCommands, Deadlines],
+  exports: [MeetingsService, CommandBus, MeetingsCommands, Deadlines],
 })
 export class MeetingsModule {}

@@ -55,14 +55,10 @@ export class MeetingsService {
     return { seq: m.seq, state: m.state, roomId: m.roomId };
   }
 
-  /** Appends events to the log, folds them and notifies listeners, in the meeting's order. */
-  append(meetingId: string, items: NewEvent[], now: Date = new Date()): Promise<LoggedEvent[]> {
-    return this.exclusive(meetingId, (m) => this.commit(meetingId, m, items, now));
-  }
-
   /**
    * Decides on the current state and appends the resulting events with nothing in between,
-   * so a handler never acts on a state that another command has already changed.
+   * so a handler never acts on a state that another command has already changed. Only the
+   * CommandBus calls it: commands, and the system path for what the server decides itself.
    */
   decide<R>(
     meetingId: string,

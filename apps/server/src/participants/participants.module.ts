@@ -6,6 +6,6 @@ import { PresenceService } from './presence.service';
 @Module({
   imports: [MeetingsModule],
   providers: [ParticipantsCommands, PresenceService],
-  exports: [PresenceService],
+  exports: [PresenceService, ParticipantsCommands],
 })
 export class ParticipantsModule {}

@@ -1,34 +1,35 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { RUNTIME, type Runtime } from '../config/config';
-import { logger } from '../logging/logger';
+import { CommandBus } from '../meetings/command-bus';
+import { Deadlines } from '../meetings/deadlines';
 import { MeetingsService } from '../meetings/meetings.service';
 
 /**
  * Who is connected. A participant whose last connection drops stays present for a grace period
  * (a page reload, a flaky network); after it, `participant.left` is logged. A returning
  * participant whose presence had lapsed is logged as joined again, with the same identity.
+ *
+ * Connections live in the process that holds their sockets, so their count and the grace are
+ * this process's (a deadline it sets itself); a reload within the grace logs nothing.
  */
 @Injectable()
-export class PresenceService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
-  private readonly connections = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+export class PresenceService implements OnModuleInit, OnApplicationBootstrap {
+  /** Meeting → participant → open sockets in this process. */
+  private readonly connections = new Map<string, Map<string, number>>();
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly meetings: MeetingsService,
+    private readonly bus: CommandBus,
+    private readonly deadlines: Deadlines,
   ) {}
 
   onModuleInit() {
-    this.meetings.onEvents((meetingId, events) => {
+    this.meetings.onEvents((meetingId, events, state) => {
+      if (state.endedAt) return void this.connections.delete(meetingId);
       for (const { event } of events) {
         // Joined over HTTP: the socket has the grace period to arrive.
-        if (event.type === 'participant.joined' && !this.connections.get(key(meetingId, event.participantId))) {
+        if (event.type === 'participant.joined' && !this.count(meetingId, event.participantId)) {
           this.startGrace(meetingId, event.participantId);
         }
       }
@@ -43,74 +44,46 @@ export class PresenceService implements OnModuleInit, OnApplicationBootstrap, On
     }
   }
 
-  onModuleDestroy() {
-    for (const t of this.timers.values()) clearTimeout(t);
-  }
-
   async connected(meetingId: string, participantId: string): Promise<void> {
-    const k = key(meetingId, participantId);
-    this.connections.set(k, (this.connections.get(k) ?? 0) + 1);
-    this.clearGrace(k);
-    await this.meetings.decide(meetingId, (state) => {
+    let sockets = this.connections.get(meetingId);
+    if (!sockets) this.connections.set(meetingId, (sockets = new Map()));
+    sockets.set(participantId, (sockets.get(participantId) ?? 0) + 1);
+    this.deadlines.clear(meetingId, grace(participantId));
+    await this.bus.system(meetingId, (state) => {
       const p = state.participants[participantId];
-      if (!p || p.present) return { items: [], result: undefined };
+      if (!p || p.present) return { events: [] };
+      // Back after the grace: the same identity joins again, by their own doing.
       return {
-        items: [
+        events: [
           {
             actor: participantId,
-            event: {
-              type: 'participant.joined' as const,
-              participantId,
-              name: p.name,
-              role: p.role,
-              audioMode: p.audioMode,
-            },
+            event: { type: 'participant.joined', participantId, name: p.name, role: p.role, audioMode: p.audioMode },
           },
         ],
-        result: undefined,
       };
     });
   }
 
   disconnected(meetingId: string, participantId: string) {
-    const k = key(meetingId, participantId);
-    const n = (this.connections.get(k) ?? 1) - 1;
-    if (n > 0) return void this.connections.set(k, n);
-    this.connections.delete(k);
+    const sockets = this.connections.get(meetingId);
+    const n = (sockets?.get(participantId) ?? 1) - 1;
+    if (n > 0) return void sockets?.set(participantId, n);
+    sockets?.delete(participantId);
+    if (sockets?.size === 0) this.connections.delete(meetingId);
     this.startGrace(meetingId, participantId);
   }
 
-  private startGrace(meetingId: string, participantId: string) {
-    const k = key(meetingId, participantId);
-    this.clearGrace(k);
-    const timer = setTimeout(() => {
-      this.timers.delete(k);
-      if (this.connections.get(k)) return;
-      this.meetings
-        .decide(meetingId, (state) => {
-          const p = state.participants[participantId];
-          if (!p?.present || state.endedAt) return { items: [], result: undefined };
-          return {
-            items: [
-              {
-                actor: null,
-                event: { type: 'participant.left' as const, participantId, reason: 'disconnected' as const },
-              },
-            ],
-            result: undefined,
-          };
-        })
-        .catch((err) => logger.warn({ err: String(err), meetingId, participantId }, 'could not record departure'));
-    }, this.runtime.config.reconnectGraceMs);
-    timer.unref();
-    this.timers.set(k, timer);
+  private count(meetingId: string, participantId: string): number {
+    return this.connections.get(meetingId)?.get(participantId) ?? 0;
   }
 
-  private clearGrace(k: string) {
-    const t = this.timers.get(k);
-    if (t) clearTimeout(t);
-    this.timers.delete(k);
+  private startGrace(meetingId: string, participantId: string) {
+    this.deadlines.set(meetingId, grace(participantId), Date.now() + this.runtime.config.reconnectGraceMs, (state) => {
+      const p = state.participants[participantId];
+      if (!p?.present || this.count(meetingId, participantId)) return [];
+      return [{ type: 'participant.left', participantId, reason: 'disconnected' }];
+    });
   }
 }
 
-const key = (meetingId: string, participantId: string) => `${meetingId}/${participantId}`;
+const grace = (participantId: string) => `grace/${participantId}`;

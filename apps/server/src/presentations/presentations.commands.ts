@@ -1,69 +1,69 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { presentations } from '@estrade/protocol';
 import { randomUUID } from 'node:crypto';
 import type { MeetingState } from '@estrade/protocol';
-import { CommandBus } from '../meetings/command-bus';
+import { type SliceHandlers } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { PresentationsService } from './presentations.service';
 
 /** Presentations in a meeting: add an upload, switch, remove, allow downloads, turn pages, zoom. */
 @Injectable()
-export class PresentationsCommands implements OnModuleInit {
-  constructor(
-    private readonly bus: CommandBus,
-    private readonly presentations: PresentationsService,
-  ) {}
+export class PresentationsCommands {
+  constructor(private readonly presentations: PresentationsService) {}
 
-  onModuleInit() {
-    this.bus.register('presentation.add', ({ meetingId, actor }, cmd) => {
-      const upload = this.presentations.upload(cmd.uploadId, meetingId, actor.id);
-      if (!upload) throw new CommandError('not_found', 'No such upload');
-      const presentationId = randomUUID();
-      upload.presentationId = presentationId;
-      const { fileId, format, pages } = upload.file;
-      this.presentations.watch(fileId, meetingId);
-      const processed = this.presentations.isProcessed(fileId);
-      return {
-        events: [
-          {
-            type: 'presentation.added',
-            presentationId,
-            fileId,
-            name: upload.name,
-            format,
-            pages,
-            processed,
-            isDefault: false,
-          },
-        ],
-      };
-    });
+  handlers(): SliceHandlers<typeof presentations> {
+    return {
+      'presentation.add': ({ meetingId, actor }, cmd) => {
+        const upload = this.presentations.upload(cmd.uploadId, meetingId, actor.id);
+        if (!upload) throw new CommandError('not_found', 'No such upload');
+        const presentationId = randomUUID();
+        upload.presentationId = presentationId;
+        const { fileId, format, pages } = upload.file;
+        this.presentations.watch(fileId, meetingId);
+        const processed = this.presentations.isProcessed(fileId);
+        return {
+          events: [
+            {
+              type: 'presentation.added',
+              presentationId,
+              fileId,
+              name: upload.name,
+              format,
+              pages,
+              processed,
+              isDefault: false,
+            },
+          ],
+        };
+      },
 
-    this.bus.register('presentation.show', ({ state }, cmd) => {
-      find(state, cmd.presentationId);
-      return { events: [{ type: 'presentation.shown', presentationId: cmd.presentationId }] };
-    });
+      'presentation.show': ({ state }, cmd) => {
+        find(state, cmd.presentationId);
+        return { events: [{ type: 'presentation.shown', presentationId: cmd.presentationId }] };
+      },
 
-    this.bus.register('presentation.remove', ({ state }, cmd) => {
-      find(state, cmd.presentationId);
-      return { events: [{ type: 'presentation.removed', presentationId: cmd.presentationId }] };
-    });
+      'presentation.remove': ({ state }, cmd) => {
+        find(state, cmd.presentationId);
+        return { events: [{ type: 'presentation.removed', presentationId: cmd.presentationId }] };
+      },
 
-    this.bus.register('presentation.set-downloadable', ({ state }, cmd) => {
-      find(state, cmd.presentationId);
-      const { presentationId, downloadable } = cmd;
-      return { events: [{ type: 'presentation.downloadable-changed', presentationId, downloadable }] };
-    });
+      'presentation.set-downloadable': ({ state }, cmd) => {
+        find(state, cmd.presentationId);
+        const { presentationId, downloadable } = cmd;
+        return { events: [{ type: 'presentation.downloadable-changed', presentationId, downloadable }] };
+      },
 
-    this.bus.register('slide.goto', ({ state }, cmd) => {
-      const p = onScreen(state, cmd.presentationId);
-      if (cmd.page > p.pages) throw new CommandError('not_found', `No page ${cmd.page}: the document has ${p.pages}`);
-      return { events: [{ type: 'slide.changed', presentationId: p.id, page: cmd.page }] };
-    });
+      'slide.goto': ({ state }, cmd) => {
+        const p = onScreen(state, cmd.presentationId);
+        if (cmd.page > p.pages) throw new CommandError('not_found', `No page ${cmd.page}: the document has ${p.pages}`);
+        return { events: [{ type: 'slide.changed', presentationId: p.id, page: cmd.page }] };
+      },
 
-    this.bus.register('slide.viewport', ({ state }, cmd) => {
-      const p = onScreen(state, cmd.presentationId);
-      return { events: [{ type: 'slide.viewport-changed', presentationId: p.id, viewport: cmd.viewport }] };
-    });
+      'slide.viewport': ({ state }, cmd) => {
+        const p = onScreen(state, cmd.presentationId);
+        return { events: [{ type: 'slide.viewport-changed', presentationId: p.id, viewport: cmd.viewport }] };
+      },
+    };
   }
 }
 

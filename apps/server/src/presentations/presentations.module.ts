@@ -11,6 +11,6 @@ import { PresentationsService } from './presentations.service';
   imports: [MeetingsModule, SessionsModule],
   providers: [PresentationsRepository, PresentationsService, PresentationsCommands, PresentationsGateway],
   controllers: [PresentationsController],
-  exports: [PresentationsService],
+  exports: [PresentationsService, PresentationsCommands],
 })
 export class PresentationsModule {}

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { access, link, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +15,7 @@ import type { DocumentFormat, MeetingEvent } from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
+import { CommandBus } from '../meetings/command-bus';
 import { MeetingsService } from '../meetings/meetings.service';
 import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
@@ -51,7 +58,7 @@ const MAX_PAGES_PER_JOB = 64;
  * served from there at once.
  */
 @Injectable()
-export class PresentationsService implements OnModuleInit, OnModuleDestroy {
+export class PresentationsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly root: string;
   private readonly tmp: string;
   private pool!: PdfPool;
@@ -61,8 +68,12 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
   /** Files being stored or processed, so that two uploads of one file share the work. */
   private readonly storing = new Map<string, Promise<StoredFile>>();
   private readonly processing = new Map<string, Promise<void>>();
-  /** Meetings showing a file whose processing is not finished: they get `presentation.processed`. */
+  /**
+   * Meetings showing a file whose processing is not finished: they get `presentation.processed`.
+   * Rebuilt from the running meetings' logs at start-up; an ended meeting leaves every set.
+   */
   private readonly watchers = new Map<string, Set<string>>();
+  /** Uploads between their HTTP request and its `presentation.add` command: per request by nature. */
   private readonly uploads = new Map<string, PendingUpload>();
   private readonly progressListeners: ProgressListener[] = [];
   private deck: StoredFile | null = null;
@@ -70,6 +81,7 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly repo: PresentationsRepository,
+    private readonly bus: CommandBus,
     private readonly meetings: MeetingsService,
   ) {
     this.root = runtime.config.slides.storageDir;
@@ -101,6 +113,33 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
     const received = await this.receiveFile(deckFile);
     this.deck = await this.store(received);
     await this.processing.get(this.deck.fileId);
+  }
+
+  /**
+   * Presentations a restart left unprocessed in running meetings: their processing starts again
+   * (or has finished meanwhile) and the meetings learn when it ends.
+   */
+  async onApplicationBootstrap() {
+    this.meetings.onEvents((meetingId, _events, state) => {
+      if (!state.endedAt) return;
+      for (const [fileId, meetings] of this.watchers) {
+        meetings.delete(meetingId);
+        if (meetings.size === 0) this.watchers.delete(fileId);
+      }
+    });
+    for (const meetingId of await this.meetings.runningMeetingIds()) {
+      const { state } = await this.meetings.state(meetingId);
+      const waiting = new Set(state.slides.presentations.filter((p) => !p.processed).map((p) => p.fileId));
+      for (const fileId of waiting) {
+        const file = await this.stored(fileId);
+        if (file && !file.processed) this.watch(fileId, meetingId);
+        else if (file) {
+          await this.bus
+            .system(meetingId, () => ({ events: [{ type: 'presentation.processed', fileId }] }))
+            .catch((err) => logger.warn({ err: String(err), meetingId }, 'could not log a processed presentation'));
+        }
+      }
+    }
   }
 
   async onModuleDestroy() {
@@ -284,8 +323,8 @@ export class PresentationsService implements OnModuleInit, OnModuleDestroy {
         const meetings = [...(this.watchers.get(fileId) ?? [])];
         this.watchers.delete(fileId);
         for (const meetingId of meetings) {
-          this.meetings
-            .append(meetingId, [{ actor: null, event: { type: 'presentation.processed', fileId } }])
+          this.bus
+            .system(meetingId, () => ({ events: [{ type: 'presentation.processed', fileId }] }))
             .catch(() => undefined);
         }
       });

@@ -15,7 +15,7 @@ import { RUNTIME, type Runtime } from '../config/config';
 import type { RoomEntity } from '../database/entities';
 import { CommandError } from '../meetings/command-error';
 import { endsAt } from '../meetings/duration';
-import type { NewEvent } from '../meetings/meetings.repository';
+import { CommandBus, type Emit } from '../meetings/command-bus';
 import { MeetingsService } from '../meetings/meetings.service';
 import { PresentationsService } from '../presentations/presentations.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -52,6 +52,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly repo: RoomsRepository,
     private readonly meetings: MeetingsService,
+    private readonly bus: CommandBus,
     private readonly sessions: SessionsService,
     private readonly presentations: PresentationsService,
   ) {}
@@ -66,13 +67,10 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     for (const [guestId, { meetingId, at }] of this.lastAsked) {
       if (now - at < this.runtime.config.waitingSilenceMs) continue;
       this.lastAsked.delete(guestId);
-      this.meetings
-        .decide(meetingId, (state) => ({
-          items:
-            state.waiting[guestId]?.status === 'waiting' && !state.endedAt
-              ? [{ actor: null, event: { type: 'guest.left' as const, guestId } }]
-              : [],
-          result: undefined,
+      this.bus
+        .system(meetingId, (state) => ({
+          events:
+            state.waiting[guestId]?.status === 'waiting' && !state.endedAt ? [{ type: 'guest.left', guestId }] : [],
         }))
         .catch((err) => logger.warn({ err: String(err), meetingId }, 'could not record a guest leaving'));
     }
@@ -136,7 +134,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     const meetingId = await this.meetings.ensureRunning(room, now);
     const participantId = randomUUID();
     const { name, audioMode } = request;
-    const waits = await this.meetings.decide(
+    const waits = await this.bus.system(
       meetingId,
       (state) => {
         if (state.banned.devices.includes(device)) {
@@ -144,19 +142,16 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
         }
         // The meeting's first settings come from the room, logged as it starts.
         const settings = state.settings ?? roomSettings(room);
-        const start: NewEvent[] = state.settings
+        const start: Emit[] = state.settings
           ? []
           : [
               {
-                actor: null,
-                event: {
-                  type: 'settings.changed',
-                  settings,
-                  endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
-                },
+                type: 'settings.changed',
+                settings,
+                endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
               },
               // Every meeting starts on the default deck: a welcome page, then blank pages.
-              { actor: null, event: this.presentations.defaultDeckEvent() },
+              this.presentations.defaultDeckEvent(),
             ];
         if (role === 'viewer') {
           const present = Object.values(state.participants).filter((p) => p.present).length;
@@ -168,7 +163,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
           }
           if (settings.guestPolicy === 'ask-moderator') {
             return {
-              items: [
+              events: [
                 ...start,
                 {
                   actor: participantId,
@@ -180,7 +175,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
           }
         }
         return {
-          items: [
+          events: [
             ...start,
             {
               actor: participantId,
