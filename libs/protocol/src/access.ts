@@ -53,8 +53,8 @@ export const GuestsMessage = z.object({ type: z.literal('guests.message'), text:
 
 export const SettingsChanged = z.object({
   type: z.literal('settings.changed'),
-  // Logged events are never rewritten: a field added later must read older events too.
-  settings: MeetingSettings.extend({ welcomeMessage: MeetingSettings.shape.welcomeMessage.default(null) }),
+  /** Version 2: with the welcome message (see the upgrade below). */
+  settings: MeetingSettings,
   /** When the meeting will end by itself (from the start and the maximum duration), if ever. */
   endsAt: z.string().nullable(),
 });
@@ -110,6 +110,10 @@ export const access = defineSlice({
     'guests.deny': { who: 'moderator', rate: RATES.moderation },
     'guests.admit-all': { who: 'moderator', rate: RATES.moderation },
     'guests.message': { who: 'moderator', rate: RATES.moderation },
+  },
+  upgrades: {
+    // Version 1 could lack the welcome message, added later: none.
+    'settings.changed': [(v1) => ({ ...v1, settings: { welcomeMessage: null, ...(v1.settings as object) } })],
   },
   fold(state, e, at) {
     switch (e.type) {

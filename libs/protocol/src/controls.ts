@@ -53,8 +53,8 @@ export const LocksChanged = z.object({ type: z.literal('locks.changed'), locks: 
 export const ParticipantMuted = z.object({
   type: z.literal('participant.muted'),
   participantId: ParticipantId,
-  /** Muted by the server as they first turned their microphone on, under "join muted". */
-  onJoin: z.boolean().default(false),
+  /** Version 2: muted by the server as they first turned their microphone on, under "join muted". */
+  onJoin: z.boolean(),
 });
 export const MeetingMutedAll = z.object({
   type: z.literal('meeting.muted-all'),
@@ -137,6 +137,10 @@ export const controls = defineSlice({
     'status.set': { who: 'anyone', rate: RATES.gesture },
     'reaction.send': { who: 'anyone', rate: RATES.gesture },
     'statuses.clear': { who: 'moderator', rate: RATES.moderation },
+  },
+  upgrades: {
+    // Version 1 had no `onJoin`: a moderator's mute.
+    'participant.muted': [(v1) => ({ onJoin: false, ...v1 })],
   },
   fold(state, e, at) {
     switch (e.type) {

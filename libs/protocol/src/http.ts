@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AudioMode, DisplayName, MeetingId, ParticipantId, Role, RoomName } from './common';
 import { MeetingSettings, RoomPassword } from './access';
-import type { Rate } from './permissions';
+import { LIVE_REQUESTS, LIVE_TRANSIENT, type LivePush, type LiveRequest, type LiveTransient } from './live';
+import type { Rate } from './rules';
 
 /** POST /api/rooms */
 export const CreateRoomRequest = z
@@ -52,14 +53,6 @@ export type WaitingStatus = z.infer<typeof WaitingStatus>;
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
-/** Reply of the socket's `media.token` request. */
-export const MediaToken = z.object({ url: z.string(), token: z.string() });
-export type MediaToken = z.infer<typeof MediaToken>;
-
-/** Reply of the socket's `session.renew` request. */
-export const SessionRenewal = z.object({ sessionToken: z.string(), sessionExpiresAt: z.string() });
-export type SessionRenewal = z.infer<typeof SessionRenewal>;
-
 /** Socket handshake `auth` payload. */
 export const Handshake = z.object({
   token: z.string().min(1).max(2000),
@@ -69,34 +62,35 @@ export const Handshake = z.object({
 });
 export type Handshake = z.infer<typeof Handshake>;
 
-/** Names of socket.io messages, in one place. */
+/** Names of socket.io messages, in one place: the spine's, then the live channel's. */
 export const SOCKET = {
   command: 'command',
   snapshot: 'snapshot',
   event: 'event',
+  fatal: 'fatal',
   mediaToken: 'media.token',
   sessionRenew: 'session.renew',
   chatHistory: 'chat.history',
   chatTyping: 'chat.typing',
+  slidePan: 'slide.pan',
   presentationAccess: 'presentation.access',
   presentationProgress: 'presentation.progress',
-  fatal: 'fatal',
-} as const;
+} as const satisfies Record<
+  string,
+  'command' | 'snapshot' | 'event' | 'fatal' | LiveRequest | LiveTransient | LivePush
+>;
 
 /**
- * How often one participant may send each message a client sends (commands also have a rate
- * per type in the permission table). Beyond it: `too_fast` to a request, silence to a relay.
+ * How often one participant may send each message a client sends: commands together (each
+ * type also has its rate in the permission table), then each live message's own rate. Beyond
+ * it: `too_fast` to a request, silence to a relay.
  */
 export const CLIENT_MESSAGE_RATES: Readonly<Record<string, Rate>> = {
   /** All commands together, before each type's own rate: a cap on parsing work. */
   [SOCKET.command]: { burst: 100, everyMs: 20 },
-  // Signing a token is cheap; these stop a script, not a page that asks again after a reload.
-  [SOCKET.mediaToken]: { burst: 10, everyMs: 2000 },
-  [SOCKET.sessionRenew]: { burst: 10, everyMs: 5000 },
-  [SOCKET.presentationAccess]: { burst: 20, everyMs: 1000 },
-  [SOCKET.chatHistory]: { burst: 10, everyMs: 500 },
-  /** "Typing…" is sent at most every few seconds by the web app; relays beyond this are dropped. */
-  [SOCKET.chatTyping]: { burst: 3, everyMs: 1000 },
+  ...Object.fromEntries(
+    Object.entries({ ...LIVE_REQUESTS, ...LIVE_TRANSIENT }).map(([name, spec]) => [name, spec.rate]),
+  ),
 };
 
 /** New socket connections of one participant (reloads, tabs, reconnects). */

@@ -11,3 +11,4 @@ export * from './rules';
 export * from './slice';
 export * from './permissions';
 export * from './http';
+export * from './live';

@@ -8,7 +8,8 @@ export const MeetingEnd = z.object({ type: z.literal('meeting.end'), closeRoom: 
 export const MeetingEnded = z.object({
   type: z.literal('meeting.ended'),
   roomClosed: z.boolean(),
-  reason: z.enum(['moderator', 'duration']).default('moderator'),
+  /** Version 2: always present (version 1 had it only once meetings could end by their duration). */
+  reason: z.enum(['moderator', 'duration']),
 });
 
 export const lifecycle = defineSlice({
@@ -16,6 +17,9 @@ export const lifecycle = defineSlice({
   events: [MeetingEnded],
   permissions: {
     'meeting.end': { who: 'moderator', rate: RATES.rare },
+  },
+  upgrades: {
+    'meeting.ended': [(v1) => ({ reason: 'moderator', ...v1 })],
   },
   fold(state, _e, at) {
     const participants = Object.fromEntries(

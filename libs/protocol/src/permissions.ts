@@ -17,7 +17,8 @@ const NO_CONTEXT: DecisionContext = { roleOf: () => undefined, authorOf: () => u
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';
 
-function is(who: Who, actor: Actor): boolean {
+/** Whether this actor is among `who` (the permission table's and the live channel's rule). */
+export function isAmong(who: Who, actor: Actor): boolean {
   switch (who) {
     case 'anyone':
       return true;
@@ -34,14 +35,14 @@ function is(who: Who, actor: Actor): boolean {
 
 export function decide(command: Command, actor: Actor, locks: Locks, context: DecisionContext = NO_CONTEXT): Decision {
   const rule = COMMAND_PERMISSIONS[command.type];
-  if (!is(rule.who, actor)) return 'forbidden';
+  if (!isAmong(rule.who, actor)) return 'forbidden';
   const target =
     'participantId' in command
       ? command.participantId
       : 'messageId' in command
         ? context.authorOf(command.messageId)
         : undefined;
-  if (rule.others && target !== undefined && target !== actor.id && !is(rule.others, actor)) return 'forbidden';
+  if (rule.others && target !== undefined && target !== actor.id && !isAmong(rule.others, actor)) return 'forbidden';
   if (actor.role !== 'moderator' && rule.lock) {
     const lock = typeof rule.lock === 'function' ? rule.lock(command, context) : rule.lock;
     if (lock && locks[lock]) return 'locked';

@@ -106,7 +106,8 @@ export const PresentationAdded = z.object({
   format: DocumentFormat,
   pages: z.number().int().positive(),
   processed: z.boolean(),
-  isDefault: z.boolean().default(false),
+  /** Version 2: always present (version 1 could lack it: not the default deck). */
+  isDefault: z.boolean(),
 });
 /** Text and thumbnails are ready for every presentation of this file. */
 export const PresentationProcessed = z.object({ type: z.literal('presentation.processed'), fileId: FileId });
@@ -235,6 +236,9 @@ export const presentations = defineSlice({
     'slide.goto': { who: 'presenter', rate: RATES.paging },
     'slide.viewport': { who: 'presenter', rate: RATES.panning },
   },
+  upgrades: {
+    'presentation.added': [(v1) => ({ isDefault: false, ...v1 })],
+  },
   fold: (state, e) => ({ ...state, slides: foldSlides(state.slides, e) }),
 });
 
@@ -258,7 +262,7 @@ export type UploadResponse = z.infer<typeof UploadResponse>;
 export const FilesAccess = z.object({ access: z.string(), limits: UploadLimits });
 export type FilesAccess = z.infer<typeof FilesAccess>;
 
-/** Transient, to the meeting: thumbnails and text processed so far (never logged). */
+/** Pushed to the meeting (live channel): thumbnails and text processed so far, never logged. */
 export const PresentationProgress = z.object({
   fileId: FileId,
   done: z.number().int().nonnegative(),

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MeetingsModule } from '../meetings/meetings.module';
 import { ChatCommands } from './chat.commands';
-import { ChatGateway } from './chat.gateway';
+import { ChatLive } from './chat.live';
 
-@Module({ imports: [MeetingsModule], providers: [ChatCommands, ChatGateway], exports: [ChatCommands] })
+@Module({ imports: [MeetingsModule], providers: [ChatCommands, ChatLive], exports: [ChatCommands] })
 export class ChatModule {}

@@ -8,6 +8,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
+import type { OnModuleInit } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
 import {
   CLIENT_MESSAGE_RATES,
@@ -27,15 +28,11 @@ import { logger } from '../logging/logger';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
-import { meetingRoom, SOCKET_OPTIONS } from '../meetings/socket-rooms';
+import { LiveChannel } from '../meetings/live-channel';
+import { identityOf, meetingRoom, SOCKET_OPTIONS, type SocketIdentity } from '../meetings/socket-rooms';
 import { LivekitService } from '../livekit/livekit.service';
 import { PresenceService } from '../participants/presence.service';
 import { SessionsService } from '../sessions/sessions.service';
-
-interface SocketData {
-  meetingId: string;
-  participantId: string;
-}
 
 const CLOSE_DELAY_MS = 500;
 
@@ -45,7 +42,7 @@ const CLOSE_DELAY_MS = 500;
  * logged events to the sockets they are for.
  */
 @WebSocketGateway(SOCKET_OPTIONS)
-export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer() private io!: Server;
 
   constructor(
@@ -55,15 +52,22 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
     private readonly presence: PresenceService,
     private readonly livekit: LivekitService,
     private readonly limiter: RateLimiter,
+    private readonly live: LiveChannel,
   ) {}
 
+  onModuleInit() {
+    this.live.onRequest('media.token', ({ meetingId, me, state }) => this.livekit.mintToken(meetingId, me, state));
+    this.live.onRequest('session.renew', ({ meetingId, me }) => this.sessions.issue(me.id, meetingId));
+  }
+
   afterInit() {
+    this.live.attach(this.io);
     this.meetings.onEvents((meetingId, events, state) => {
       for (const e of events) this.deliver(meetingId, e, state);
       // What a viewer may see changed with the locks: viewers start again from a fresh snapshot.
       if (events.some((e) => e.event.type === 'locks.changed')) {
         for (const s of this.socketsOf(meetingId)) {
-          const id = (s.data as SocketData).participantId;
+          const id = identityOf(s)!.participantId;
           if (state.participants[id]?.role !== 'moderator') {
             s.emit(SOCKET.snapshot, this.meetings.snapshotFor({ seq: events.at(-1)!.seq, state }, id));
           }
@@ -107,7 +111,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
       if (!me.present && (me.leftReason === 'left' || me.leftReason === 'removed')) {
         throw new CommandError('unauthenticated', 'You are no longer in this meeting: join again from the link');
       }
-      (socket.data as SocketData) = { meetingId, participantId };
+      (socket.data as SocketIdentity) = { meetingId, participantId };
       await this.presence.connected(meetingId, participantId);
       await this.meetings.exclusive(meetingId, async (m) => {
         if (!socket.connected) return;
@@ -130,15 +134,19 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   /**
    * Every message a client sends passes its bucket first (per participant, or per socket before
-   * the handshake is checked), whichever gateway handles it; names no gateway knows are dropped.
+   * the handshake is checked); then commands go to their handler below and live messages to the
+   * live channel. Names the protocol does not know are dropped.
    */
   private limitMessages(socket: Socket) {
     socket.use(([name, ...args], next) => {
       // Own keys only: "constructor" or "toString" are names too.
       const rate =
         typeof name === 'string' && Object.hasOwn(CLIENT_MESSAGE_RATES, name) ? CLIENT_MESSAGE_RATES[name] : null;
-      const who = (socket.data as Partial<SocketData>).participantId ?? socket.id;
-      if (rate && this.limiter.take(`${who}/${name}`, rate)) return next();
+      const who = identityOf(socket)?.participantId ?? socket.id;
+      if (rate && this.limiter.take(`${who}/${name}`, rate)) {
+        if (!this.live.dispatch(socket, name as string, args)) next();
+        return;
+      }
       const ack = args.at(-1);
       if (typeof ack === 'function') {
         const reply: CommandReply = rate
@@ -150,32 +158,15 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
   }
 
   handleDisconnect(socket: Socket) {
-    const data = socket.data as Partial<SocketData>;
-    if (data.meetingId && data.participantId) this.presence.disconnected(data.meetingId, data.participantId);
+    const who = identityOf(socket);
+    if (who) this.presence.disconnected(who.meetingId, who.participantId);
   }
 
   @SubscribeMessage(SOCKET.command)
   command(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<CommandReply> | CommandReply {
-    const data = socket.data as Partial<SocketData>;
-    if (!data.participantId || !data.meetingId) return notReady();
-    return this.bus.execute(data.meetingId, data.participantId, payload);
-  }
-
-  @SubscribeMessage(SOCKET.mediaToken)
-  async mediaToken(@ConnectedSocket() socket: Socket): Promise<CommandReply> {
-    const data = socket.data as Partial<SocketData>;
-    if (!data.participantId || !data.meetingId) return notReady();
-    const { state } = await this.meetings.state(data.meetingId);
-    const me = state.participants[data.participantId];
-    if (!me?.present || state.endedAt) return { ok: false, code: 'forbidden', message: 'Not in the meeting' };
-    return { ok: true, result: await this.livekit.mintToken(data.meetingId, me, state) };
-  }
-
-  @SubscribeMessage(SOCKET.sessionRenew)
-  renew(@ConnectedSocket() socket: Socket): CommandReply {
-    const data = socket.data as Partial<SocketData>;
-    if (!data.participantId || !data.meetingId) return notReady();
-    return { ok: true, result: this.sessions.issue(data.participantId, data.meetingId) };
+    const who = identityOf(socket);
+    if (!who) return { ok: false, code: 'unauthenticated', message: 'Connection not authenticated' };
+    return this.bus.execute(who.meetingId, who.participantId, payload);
   }
 
   private deliver(meetingId: string, e: LoggedEvent, state: MeetingState) {
@@ -185,7 +176,7 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
       return;
     }
     for (const s of this.socketsOf(meetingId)) {
-      const id = (s.data as SocketData).participantId;
+      const id = identityOf(s)!.participantId;
       const p = state.participants[id];
       if (p && deliversTo(e, state, { id, role: p.role })) s.emit(SOCKET.event, wire);
     }
@@ -195,10 +186,6 @@ export class ClassroomGateway implements OnGatewayInit, OnGatewayConnection, OnG
     const ids = this.io.sockets.adapter.rooms.get(meetingRoom(meetingId)) ?? new Set<string>();
     return [...ids]
       .map((id) => this.io.sockets.sockets.get(id))
-      .filter((s): s is Socket => !!s && (!participantId || (s.data as SocketData).participantId === participantId));
+      .filter((s): s is Socket => !!s && (!participantId || identityOf(s)!.participantId === participantId));
   }
-}
-
-function notReady(): CommandReply {
-  return { ok: false, code: 'unauthenticated', message: 'Connection not authenticated' };
 }

@@ -3,6 +3,7 @@ import { Init1795430161443 } from '../../../../migrations/1795430161443-Init';
 import { RoomAccess1795433424872 } from '../../../../migrations/1795433424872-RoomAccess';
 import { RoomWelcome1795435937829 } from '../../../../migrations/1795435937829-RoomWelcome';
 import { PresentationFiles1795440040899 } from '../../../../migrations/1795440040899-PresentationFiles';
+import { EventVersions1796033794809 } from '../../../../migrations/1796033794809-EventVersions';
 import { MeetingEntity, MeetingEventEntity, PresentationFileEntity, RoomEntity } from './entities';
 
 /** Migrations in the order they landed; never edit one once it has. */
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   RoomAccess1795433424872,
   RoomWelcome1795435937829,
   PresentationFiles1795440040899,
+  EventVersions1796033794809,
 ];
 
 export function createDataSource(url: string): DataSource {

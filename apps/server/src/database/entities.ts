@@ -33,6 +33,8 @@ export class MeetingEventEntity {
   @Column('timestamptz') at!: Date;
   @Column('uuid', { nullable: true }) actor!: string | null;
   @Column('text') type!: string;
+  /** The version of the event's schema it was written with (see `readEvent`). */
+  @Column('smallint') version!: number;
   @Column('jsonb') payload!: object;
   @Column('jsonb', { nullable: true }) audience!: object | null;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
-import { LoggedEvent, type Audience, type MeetingEvent } from '@estrade/protocol';
+import { eventVersion, readEvent, type Audience, type LoggedEvent, type MeetingEvent } from '@estrade/protocol';
 import { MeetingEntity, MeetingEventEntity } from '../database/entities';
 
 export interface NewEvent {
@@ -70,6 +70,7 @@ export class MeetingsRepository {
             at,
             actor: l.actor,
             type,
+            version: eventVersion(type),
             payload,
             audience: l.audience,
           };
@@ -86,14 +87,13 @@ export class MeetingsRepository {
       .where('e.meeting_id = :meetingId AND e.seq > :seq', { meetingId, seq })
       .orderBy('e.seq', 'ASC')
       .getMany();
-    return rows.map((r) =>
-      LoggedEvent.parse({
-        seq: Number(r.seq),
-        at: r.at.toISOString(),
-        actor: r.actor,
-        audience: r.audience,
-        event: { type: r.type, ...(r.payload as object) },
-      }),
-    );
+    // Events are read as today's schema: older versions are upgraded on the way.
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      at: r.at.toISOString(),
+      actor: r.actor,
+      audience: r.audience as Audience | null,
+      event: readEvent({ type: r.type, version: r.version, payload: r.payload as Record<string, unknown> }),
+    }));
   }
 }

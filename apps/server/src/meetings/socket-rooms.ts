@@ -7,3 +7,17 @@ export const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
  * messages drop the connection.
  */
 export const SOCKET_OPTIONS = { cors: false, maxHttpBufferSize: 64 * 1024 } as const;
+
+/** Who a socket is, once the gateway has checked its session token. */
+export interface SocketIdentity {
+  meetingId: string;
+  participantId: string;
+}
+
+/** The checked identity of a socket, or null before (or without) a valid handshake. */
+export function identityOf(socket: { data: unknown }): SocketIdentity | null {
+  const data = socket.data as Partial<SocketIdentity> | undefined;
+  return data?.meetingId && data.participantId
+    ? { meetingId: data.meetingId, participantId: data.participantId }
+    : null;
+}

@@ -34,7 +34,10 @@ const WAITING_TICKET_MS = 2 * 3600 * 1000;
  */
 @Injectable()
 export class RoomsService implements OnModuleInit, OnModuleDestroy {
-  /** When each waiting guest last asked, by meeting; only kept in memory. */
+  /**
+   * When each waiting guest last asked: per connection by nature (the guest's polling requests
+   * reach one process), so kept in memory; cleared as the guest falls silent or the meeting ends.
+   */
   private readonly lastAsked = new Map<string, { meetingId: string; at: number }>();
   private sweeper: NodeJS.Timeout | null = null;
   /**
@@ -80,6 +83,8 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     this.sweeper = setInterval(() => this.sweep(), Math.min(5_000, this.runtime.config.waitingSilenceMs / 2));
     this.sweeper.unref();
     this.meetings.onEvents(async (meetingId, events, state) => {
+      // An ended meeting has no waiting room left to watch.
+      if (state.endedAt) for (const [id, w] of this.lastAsked) if (w.meetingId === meetingId) this.lastAsked.delete(id);
       const ended = events.find((e) => e.event.type === 'meeting.ended');
       if (ended?.event.type === 'meeting.ended' && ended.event.roomClosed) {
         const { roomId } = await this.meetings.state(meetingId).catch(() => ({ roomId: null }));
