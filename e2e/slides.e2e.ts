@@ -19,7 +19,18 @@ test('the presenter uploads a PowerPoint and a PDF and presents; students follow
   const teacher = await person();
   const student = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'SVT 2nde B');
+  // File URLs wait for the files token: no request without it, no 401, while the teacher joins.
+  const fileRequests: { url: string; status: number }[] = [];
+  teacher.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/presentations'))
+      fileRequests.push({ url: r.url(), status: r.status() });
+  });
   await join(teacher, moderatorLink, 'Mme Dubois', 'listen-only');
+  await expect(teacher.getByTestId('thumbnail-1').locator('img')).toBeVisible({ timeout: 30_000 });
+  await expect(teacher.getByTestId('slide-page')).toHaveAttribute('data-rendered', 'yes', { timeout: 30_000 });
+  expect(fileRequests.length).toBeGreaterThan(0);
+  expect(fileRequests.filter((r) => new URL(r.url).searchParams.get('access') === '')).toEqual([]);
+  expect(fileRequests.filter((r) => r.status === 401)).toEqual([]);
   await join(student, viewerLink, 'Hugo', 'listen-only');
 
   // Every meeting opens on the welcome page, with the room's name.

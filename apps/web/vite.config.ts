@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import adapter from '@sveltejs/adapter-static';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
@@ -9,6 +10,9 @@ export default defineConfig({
       adapter: adapter({ fallback: 'index.html', strict: true }),
     }),
   ],
+  // Unit tests of the stores: runes compiled for the browser, run in Node without a DOM.
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
+  test: { include: ['src/**/*.test.ts'], environment: 'node' },
   server: {
     proxy: {
       '/api': 'http://localhost:3000',

@@ -1,5 +1,13 @@
-import { ChatHistory, ChatTypingRelay, SOCKET, type ChatMessage, type LoggedEvent } from '@estrade/protocol';
+import {
+  ChatHistory,
+  ChatTypingRelay,
+  SOCKET,
+  type ChatMessage,
+  type ChatReaction,
+  type LoggedEvent,
+} from '@estrade/protocol';
 import type { ClassroomConnection } from '../classroom/connection.svelte';
+import type { Run } from '../classroom/feedback';
 
 /** A conversation: the public chat (null) or a private one with another participant. */
 export type ConversationId = string | null;
@@ -21,7 +29,10 @@ export class ChatStore {
   private readUpTo = $state<Record<string, string>>({});
   private loadingOlder = false;
 
-  constructor(private readonly conn: ClassroomConnection) {}
+  constructor(
+    private readonly conn: ClassroomConnection,
+    private readonly run: Run,
+  ) {}
 
   /** Starts listening; returns a function that stops. */
   start(onNotify: (e: LoggedEvent) => void): () => void {
@@ -101,6 +112,29 @@ export class ChatStore {
 
   sendTyping(c: ConversationId) {
     this.conn.transient(SOCKET.chatTyping, { to: c });
+  }
+
+  /** Sends to the conversation in view, as a reply to `replyTo` if given; true once the server took it. */
+  send(text: string, replyTo?: string) {
+    const to = this.active;
+    return this.run(() => this.conn.send({ type: 'chat.send', to, text, ...(replyTo ? { replyTo } : {}) }));
+  }
+
+  edit(messageId: string, text: string) {
+    return this.run(() => this.conn.send({ type: 'chat.edit', messageId, text }));
+  }
+
+  remove(messageId: string) {
+    return this.run(() => this.conn.send({ type: 'chat.delete', messageId }));
+  }
+
+  react(messageId: string, reaction: ChatReaction) {
+    return this.run(() => this.conn.send({ type: 'chat.react', messageId, reaction }));
+  }
+
+  /** Clears the public chat for everyone (moderators). */
+  clear() {
+    return this.run(() => this.conn.send({ type: 'chat.clear' }));
   }
 
   /** Fetches the page before the oldest message held; false once there is nothing older. */

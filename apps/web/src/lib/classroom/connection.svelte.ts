@@ -24,6 +24,10 @@ export class CommandRefused extends Error {
   }
 }
 
+/** Opens the socket.io connection with this handshake; tests hand in a fake socket instead. */
+export type Connect = (auth: (cb: (data: object) => void) => void) => Socket;
+const socketIo: Connect = (auth) => io({ transports: ['websocket'], auth });
+
 /** Renew the session well before it expires, so a reload an hour into class still works. */
 const RENEW_EVERY_MS = 5 * 60 * 1000;
 
@@ -44,16 +48,17 @@ export class ClassroomConnection {
   private renewTimer: ReturnType<typeof setInterval>;
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
 
-  constructor(private session: Session) {
-    this.socket = io({
-      transports: ['websocket'],
-      auth: (cb) =>
-        cb({
-          token: this.session.sessionToken,
-          protocol: PROTOCOL_VERSION,
-          ...(this.state ? { lastSeq: this.seq } : {}),
-        }),
-    });
+  constructor(
+    private session: Session,
+    connect: Connect = socketIo,
+  ) {
+    this.socket = connect((cb) =>
+      cb({
+        token: this.session.sessionToken,
+        protocol: PROTOCOL_VERSION,
+        ...(this.state ? { lastSeq: this.seq } : {}),
+      }),
+    );
     this.socket.on(SOCKET.snapshot, (raw: unknown) => {
       const snap = Snapshot.parse(raw);
       this.state = snap.state;

@@ -6,7 +6,7 @@ import {
   type Participant as LkParticipant,
   type TrackPublication,
 } from 'livekit-client';
-import type { AudioMode, MediaToken } from '@estrade/protocol';
+import type { AudioMode, MediaToken, MeetingState } from '@estrade/protocol';
 import { preferredMicrophone } from './level';
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -18,6 +18,12 @@ export interface Tile {
   camera: TrackPublication | undefined;
   micMuted: boolean;
   speaking: boolean;
+}
+
+/** Under the "moderators' cameras only" lock a viewer sees the moderators' cameras and their own. */
+export function visibleTiles(tiles: Tile[], state: MeetingState, you: string): Tile[] {
+  if (!state.locks.onlyModeratorCameras || state.participants[you]?.role === 'moderator') return tiles;
+  return tiles.filter((x) => x.local || state.participants[x.id]?.role === 'moderator');
 }
 
 /**
@@ -90,6 +96,16 @@ export class Media {
         !p.getTrackPublication(Track.Source.Microphone) || !!p.getTrackPublication(Track.Source.Microphone)?.isMuted,
       speaking: p.isSpeaking,
     }));
+  }
+
+  /** Identities whose microphone is off or absent. */
+  get micMuted(): Set<string> {
+    return new Set(this.tiles.filter((x) => x.micMuted).map((x) => x.id));
+  }
+
+  /** Identities whose camera is on. */
+  get camerasOn(): Set<string> {
+    return new Set(this.tiles.filter((x) => x.camera && !x.camera.isMuted).map((x) => x.id));
   }
 
   /** The screen being shared, if any: at most one, the presenter's. */

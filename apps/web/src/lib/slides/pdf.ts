@@ -14,13 +14,8 @@ const open = new Map<string, { task: PDFDocumentLoadingTask; doc: Promise<PDFDoc
 export function openDocument(fileId: string, url: string): Promise<PDFDocumentProxy> {
   let entry = open.get(fileId);
   if (!entry) {
-    // No eval: the page's Content-Security-Policy forbids it, and pdf.js draws fonts without it.
-    const task = pdfjs.getDocument({
-      url,
-      disableAutoFetch: false,
-      rangeChunkSize: 256 * 1024,
-      isEvalSupported: false,
-    });
+    // pdf.js 6 draws fonts without eval, which the page's Content-Security-Policy forbids anyway.
+    const task = pdfjs.getDocument({ url, disableAutoFetch: false, rangeChunkSize: 256 * 1024 });
     entry = { task, doc: task.promise };
     open.set(fileId, entry);
     entry.doc.catch(() => open.delete(fileId));

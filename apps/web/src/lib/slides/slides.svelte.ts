@@ -8,6 +8,7 @@ import {
 } from '@estrade/protocol';
 import { i18n } from '../i18n/i18n.svelte';
 import type { ClassroomConnection } from '../classroom/connection.svelte';
+import type { Run } from '../classroom/feedback';
 
 export interface UploadItem {
   id: number;
@@ -30,7 +31,10 @@ export class SlidesStore {
   progress = $state<Record<string, { done: number; total: number }>>({});
   private nextUpload = 1;
 
-  constructor(private readonly conn: ClassroomConnection) {}
+  constructor(
+    private readonly conn: ClassroomConnection,
+    private readonly run: Run,
+  ) {}
 
   /** Follows processing progress; returns the unsubscribe. */
   start(): () => void {
@@ -46,8 +50,26 @@ export class SlidesStore {
     this.limits = result.limits;
   }
 
+  /** File URLs work once the files token has arrived; before that they would only earn 401s. */
+  get ready(): boolean {
+    return this.access !== '';
+  }
+
   url(p: Pick<Presentation, 'fileId'>, rest: string): string {
     return `/api/presentations/${p.fileId}/${rest}?access=${encodeURIComponent(this.access)}`;
+  }
+
+  /** Puts a presentation on screen for everyone (the presenter). */
+  show(presentationId: string) {
+    return this.run(() => this.conn.send({ type: 'presentation.show', presentationId }));
+  }
+
+  remove(presentationId: string) {
+    return this.run(() => this.conn.send({ type: 'presentation.remove', presentationId }));
+  }
+
+  setDownloadable(presentationId: string, downloadable: boolean) {
+    return this.run(() => this.conn.send({ type: 'presentation.set-downloadable', presentationId, downloadable }));
   }
 
   /** Sends files one after the other, each with its own progress. */

@@ -1,0 +1,98 @@
+import type { MediaSource, MeetingState, Participant } from '@estrade/protocol';
+import { AccessStore } from '../access/access.svelte';
+import { ChatStore } from '../chat/chat.svelte';
+import { ControlsStore } from '../controls/controls.svelte';
+import { i18n } from '../i18n/i18n.svelte';
+import type { Media } from '../media/media.svelte';
+import { ParticipantsStore } from '../participants/participants.svelte';
+import { SlidesStore } from '../slides/slides.svelte';
+import { CommandRefused, type ClassroomConnection } from './connection.svelte';
+import type { Confirm, Run } from './feedback';
+import { permits, publishable, type Ask } from './permissions';
+
+/**
+ * Everything a classroom's components share: the connection and its state, who we are, the
+ * feature stores with their actions, one `can` for every control, and the notice that says
+ * why something was refused. Components reach it with `getClassroom()` (./context).
+ */
+export class ClassroomContext {
+  /** Why the last action was refused, in the participant's language. */
+  notice = $state('');
+  /** A clock for what fades (reactions, typing, notifications), ticking once a second. */
+  now = $state(Date.now());
+  readonly chat: ChatStore;
+  readonly slides: SlidesStore;
+  readonly participants: ParticipantsStore;
+  readonly controls: ControlsStore;
+  readonly access: AccessStore;
+
+  constructor(
+    readonly conn: ClassroomConnection,
+    readonly media: Media,
+    confirm: Confirm = (question) => window.confirm(question),
+  ) {
+    this.chat = new ChatStore(conn, this.run);
+    this.slides = new SlidesStore(conn, this.run);
+    this.participants = new ParticipantsStore(conn, this.run, confirm);
+    this.controls = new ControlsStore(conn, this.run, confirm);
+    this.access = new AccessStore(conn, this.run);
+  }
+
+  get state(): MeetingState | null {
+    return this.conn.state;
+  }
+
+  /** The state, for components shown only once the snapshot has arrived. */
+  get meeting(): MeetingState {
+    if (!this.conn.state) throw new Error('The classroom has no state before its snapshot');
+    return this.conn.state;
+  }
+
+  get you(): string {
+    return this.conn.you;
+  }
+
+  get me(): Participant | undefined {
+    return this.conn.state?.participants[this.conn.you];
+  }
+
+  get presenting(): boolean {
+    return !!this.conn.state && this.conn.state.presenterId === this.conn.you;
+  }
+
+  /** Whether the permission table lets us send this command now: shows or enables a control. */
+  can = (ask: Ask): boolean =>
+    !!this.conn.state &&
+    permits(this.conn.state, this.conn.you, ask, (id) => this.chat.all.find((m) => m.id === id)?.from);
+
+  /** Whether LiveKit lets us publish this source (the grant follows the same table). */
+  mayPublish = (source: MediaSource): boolean =>
+    !!this.conn.state && publishable(this.conn.state, this.conn.you).includes(source);
+
+  showError = (err: unknown) => {
+    this.notice = err instanceof CommandRefused ? i18n.error(err.code) : i18n.error('internal');
+  };
+
+  run: Run = async (action) => {
+    this.notice = '';
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      this.showError(err);
+      return false;
+    }
+  };
+
+  /** Starts the clock and the stores' listeners; returns what stops them. */
+  start(onChatNotice: Parameters<ChatStore['start']>[0]): () => void {
+    const tick = setInterval(() => (this.now = Date.now()), 1000);
+    const stopChat = this.chat.start(onChatNotice);
+    const stopSlides = this.slides.start();
+    return () => {
+      clearInterval(tick);
+      stopChat();
+      stopSlides();
+    };
+  }
+}

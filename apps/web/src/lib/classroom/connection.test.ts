@@ -1,0 +1,88 @@
+import { SOCKET } from '@estrade/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectFake } from '../testing/fake-socket';
+import { ALICE, CLASS, meeting, said, TEACHER } from '../testing/meeting';
+import { CommandRefused, type ClassroomConnection } from './connection.svelte';
+
+let open: ClassroomConnection[] = [];
+function connect(you: string) {
+  const c = connectFake(you);
+  open.push(c.conn);
+  return c;
+}
+afterEach(() => {
+  for (const c of open) c.close();
+  open = [];
+});
+
+describe('the classroom connection', () => {
+  it('starts from the snapshot, then folds each later event with the meeting fold', () => {
+    const { conn, socket } = connect(ALICE);
+    socket.receive(SOCKET.snapshot, { seq: 3, you: ALICE, state: meeting(...CLASS) });
+    expect(conn.status).toBe('connected');
+    expect(Object.keys(conn.state!.participants)).toHaveLength(3);
+
+    socket.receive(SOCKET.event, {
+      seq: 4,
+      at: '2026-11-23T10:01:00.000Z',
+      actor: TEACHER,
+      event: { type: 'hand.raised', participantId: ALICE },
+    });
+    socket.receive(SOCKET.event, {
+      seq: 5,
+      at: '2026-11-23T10:01:01.000Z',
+      actor: ALICE,
+      event: said(ALICE, 'Bonjour'),
+    });
+    expect(conn.seq).toBe(5);
+    expect(conn.state!.hands).toEqual([ALICE]);
+    expect(conn.state!.chat.map((m) => m.text)).toEqual(['Bonjour']);
+  });
+
+  it('ignores an event it already holds (seq at or below its own), and tells listeners of new ones only', () => {
+    const { conn, socket } = connect(ALICE);
+    const seen: number[] = [];
+    conn.onEvent((e) => seen.push(e.seq));
+    socket.receive(SOCKET.snapshot, { seq: 7, you: ALICE, state: meeting(...CLASS) });
+    socket.receive(SOCKET.event, { seq: 7, at: 'x', actor: ALICE, event: said(ALICE, 'déjà vu') });
+    socket.receive(SOCKET.event, { seq: 8, at: 'x', actor: ALICE, event: said(ALICE, 'nouveau') });
+    expect(conn.state!.chat.map((m) => m.text)).toEqual(['nouveau']);
+    expect(seen).toEqual([8]);
+  });
+
+  it('asks, on reconnecting, only for what it missed after the seq it holds', () => {
+    const { socket } = connect(ALICE);
+    expect(socket.handshake).not.toHaveProperty('lastSeq');
+    socket.receive(SOCKET.snapshot, { seq: 12, you: ALICE, state: meeting(...CLASS) });
+    socket.connect();
+    expect(socket.handshake).toMatchObject({ token: 'session-token', lastSeq: 12 });
+  });
+
+  it('closes when the meeting ends, and waits rather than closes when told it reconnects too often', () => {
+    const { conn, socket } = connect(ALICE);
+    socket.receive(SOCKET.snapshot, { seq: 1, you: ALICE, state: meeting(...CLASS) });
+    socket.receive(SOCKET.fatal, { code: 'too_fast', message: 'wait' });
+    expect(conn.status).toBe('reconnecting');
+    expect(conn.fatal).toBeNull();
+    socket.receive(SOCKET.event, {
+      seq: 2,
+      at: 'x',
+      actor: TEACHER,
+      event: { type: 'meeting.ended', roomClosed: false, reason: 'moderator' },
+    });
+    expect(conn.state!.endedAt).not.toBeNull();
+    expect(conn.status).toBe('closed');
+  });
+
+  it('resolves a command with its result and rejects a refusal with the server’s code', async () => {
+    const { conn, socket } = connect(ALICE);
+    socket.replies[SOCKET.command] = (c) =>
+      (c as { type: string }).type === 'hand.raise'
+        ? { ok: true, result: 'up' }
+        : { ok: false, code: 'forbidden', message: 'no' };
+    await expect(conn.send({ type: 'hand.raise' })).resolves.toBe('up');
+    const refused = conn.send({ type: 'chat.clear' });
+    await expect(refused).rejects.toBeInstanceOf(CommandRefused);
+    await expect(refused).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
