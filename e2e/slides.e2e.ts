@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, SOCKET } from '@estrade/protocol';
 import { corpusFile, createRoom, expect, join, test } from './kit';
 
 /** The page a participant sees: which page, drawn, at which zoom, and whether it has ink on it. */
@@ -116,4 +118,64 @@ test('a file over the limit or of the wrong kind gets a clear message; downloads
   const download = student.waitForEvent('download');
   await student.getByTestId('download-original').click();
   expect((await download).suggestedFilename()).toBe('sizes.pdf');
+});
+
+test('the presenter drags a zoomed page for 3 s: students follow it live, and only the end of the drag is logged', async ({
+  person,
+  baseURL,
+}) => {
+  const teacher = await person();
+  const student = await person();
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Géographie 5e');
+  await join(teacher, moderatorLink, 'M. Lefèvre', 'listen-only');
+  await join(student, viewerLink, 'Zoé', 'listen-only');
+
+  // A third participant that is a bare socket.io client: it counts what the log delivers.
+  const code = new URL(viewerLink).pathname.split('/').at(-1)!;
+  const joined = await (
+    await fetch(`${baseURL}/api/join/${code}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Observateur', audioMode: 'listen-only' }),
+    })
+  ).json();
+  const observer = io(baseURL!, {
+    transports: ['websocket'],
+    auth: { token: joined.sessionToken, protocol: PROTOCOL_VERSION },
+  });
+  const logged: string[] = [];
+  observer.on(SOCKET.event, (e: { event: { type: string } }) => logged.push(e.event.type));
+  await new Promise<void>((resolve) => observer.once(SOCKET.snapshot, () => resolve()));
+
+  try {
+    await teacher.getByTestId('zoom-in').click();
+    await teacher.getByTestId('zoom-in').click();
+    await expect.poll(async () => (await seen(student)).zoom).toBeCloseTo(1.5625, 2);
+    await expect.poll(() => logged.filter((t) => t === 'slide.viewport-changed').length).toBe(2);
+
+    // The part of the page in view, as fractions of the page: the same on every screen size.
+    const place = (page: Page) =>
+      page.getByTestId('slide-page').evaluate((c: HTMLCanvasElement) => `${c.dataset.x} ${c.dataset.y}`);
+    const box = (await teacher.getByTestId('slide-page').locator('..').locator('..').boundingBox())!;
+    const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await teacher.mouse.move(from.x, from.y);
+    await teacher.mouse.down();
+    const followed = new Set<string>();
+    const started = Date.now();
+    for (let i = 1; Date.now() - started < 3_000; i++) {
+      await teacher.mouse.move(from.x - (i % 60) * 3, from.y - (i % 60) * 2);
+      await teacher.waitForTimeout(100);
+      followed.add(await place(student));
+    }
+    await teacher.mouse.up();
+
+    // The student's page moved with the drag, through many positions, before its end was logged.
+    expect(followed.size).toBeGreaterThan(5);
+    await expect.poll(() => logged.filter((t) => t === 'slide.viewport-changed').length).toBe(3);
+    await expect.poll(() => place(student)).toBe(await place(teacher));
+    await teacher.waitForTimeout(500);
+    expect(logged.filter((t) => t === 'slide.viewport-changed')).toHaveLength(3);
+  } finally {
+    observer.close();
+  }
 });

@@ -7,9 +7,7 @@ import {
   type CommandOf,
   type CommandReply,
   type CommandType,
-  type Audience,
   type ErrorCode,
-  type MeetingEvent,
   type MeetingState,
   type Participant,
   type Slice,
@@ -17,6 +15,8 @@ import {
 import { RateLimiter } from '../limits/rate-limiter';
 import { logger } from '../logging/logger';
 import { CommandError } from './command-error';
+export type { Emit, Emitted } from './emit';
+import { withActor, type Emit } from './emit';
 import { MeetingsService } from './meetings.service';
 
 export interface CommandContext {
@@ -25,18 +25,6 @@ export interface CommandContext {
   actor: Participant;
   state: MeetingState;
 }
-
-/**
- * An event with who caused it and whom it is for, when not the default: a command's events are
- * caused by its sender and a server's by nobody; the audience defaults to the slice's rule.
- * `actor: null` on a command's event logs it with nobody at all (an anonymous answer).
- */
-export interface Emitted {
-  event: MeetingEvent;
-  actor?: string | null;
-  audience?: Audience | null;
-}
-export type Emit = MeetingEvent | Emitted;
 
 export interface HandlerResult {
   events: Emit[];
@@ -60,14 +48,6 @@ export interface SystemDecision<R> {
   events: Emit[];
   result?: R;
 }
-
-const emitted = (
-  e: Emit,
-  actor: string | null,
-): { event: MeetingEvent; actor: string | null; audience?: Audience | null } =>
-  'event' in e
-    ? { event: e.event, actor: e.actor === undefined ? actor : e.actor, audience: e.audience }
-    : { event: e, actor };
 
 /**
  * command → schema → permission → handler → events → log → fold → broadcast, and the one
@@ -106,7 +86,7 @@ export class CommandBus {
       meetingId,
       async (state) => {
         const out = await decide(state);
-        return { items: out.events.map((e) => emitted(e, null)), result: out.result as R };
+        return { items: out.events.map((e) => withActor(e, null)), result: out.result as R };
       },
       now,
     );
@@ -139,7 +119,7 @@ export class CommandBus {
         if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
         permit(command, state, actor);
         const out = await handler({ meetingId, actor, state }, command);
-        return { items: out.events.map((e) => emitted(e, participantId)), result: undefined };
+        return { items: out.events.map((e) => withActor(e, participantId)), result: undefined };
       });
       return { ok: true };
     } catch (err) {

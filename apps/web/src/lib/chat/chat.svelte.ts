@@ -1,11 +1,4 @@
-import {
-  ChatHistory,
-  ChatTypingRelay,
-  SOCKET,
-  type ChatMessage,
-  type ChatReaction,
-  type LoggedEvent,
-} from '@estrade/protocol';
+import { SOCKET, type ChatMessage, type ChatReaction, type LoggedEvent } from '@estrade/protocol';
 import type { ClassroomConnection } from '../classroom/connection.svelte';
 import type { Run } from '../classroom/feedback';
 
@@ -43,9 +36,8 @@ export class ChatStore {
       const elsewhere = this.active !== e.event.from || document.hidden;
       if (mentioned || (e.event.to === this.conn.you && elsewhere)) onNotify(e);
     });
-    const offTyping = this.conn.onTransient(SOCKET.chatTyping, (body) => {
-      const t = ChatTypingRelay.safeParse(body);
-      if (t.success) this.typing = { ...this.typing, [`${t.data.from}|${key(t.data.to)}`]: Date.now() + 3000 };
+    const offTyping = this.conn.onTransient(SOCKET.chatTyping, (t) => {
+      this.typing = { ...this.typing, [`${t.from}|${key(t.to)}`]: Date.now() + 3000 };
     });
     return () => {
       offEvent();
@@ -144,7 +136,7 @@ export class ChatStore {
     try {
       const before = this.all[0]?.id ?? null;
       if (!before) return (this.moreOlder = false);
-      const page = ChatHistory.parse(await this.conn.request(SOCKET.chatHistory, { before, limit: 50 }));
+      const page = await this.conn.request(SOCKET.chatHistory, { before, limit: 50 });
       this.older = [...[...page.messages].reverse(), ...this.older];
       this.moreOlder = page.more;
       return page.more;

@@ -2,14 +2,23 @@ import { io, type Socket } from 'socket.io-client';
 import {
   CommandReply,
   foldMeeting,
+  LIVE_PUSHES,
+  LIVE_REQUESTS,
+  LIVE_TRANSIENT,
   LoggedEvent,
-  MediaToken,
   PROTOCOL_VERSION,
-  SessionRenewal,
   Snapshot,
   SOCKET,
   type Command,
+  type Incoming,
+  type LivePush,
+  type LiveRequest,
+  type LiveTransient,
+  type MediaToken,
   type MeetingState,
+  type ReplyOf,
+  type RequestOf,
+  type TransientOf,
 } from '@estrade/protocol';
 import { saveSession, type Session } from '../session/session';
 
@@ -119,38 +128,41 @@ export class ClassroomConnection {
     return reply.result;
   }
 
-  /** A request that is not a command (a read, say): resolves with its result or rejects with the code. */
-  async request(name: string, body?: unknown): Promise<unknown> {
-    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name, body));
+  /**
+   * A request of the live channel (a read, a token): its reply checked against the protocol's
+   * schema, or a rejection with the server's code.
+   */
+  async request<K extends LiveRequest>(name: K, ...body: [RequestOf<K>?]): Promise<ReplyOf<K>> {
+    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name, ...body));
     if (!reply.ok) throw new CommandRefused(reply.code, reply.message);
-    return reply.result;
+    return LIVE_REQUESTS[name].reply.parse(reply.result) as ReplyOf<K>;
   }
 
-  /** Transient traffic (typing…): sent and received without the log. */
-  transient(name: string, body: unknown) {
+  /** Transient traffic of the live channel (typing…, a drag): sent without the log, dropped if offline. */
+  transient<K extends LiveTransient>(name: K, body: TransientOf<K>) {
     if (this.socket.connected) this.socket.volatile.emit(name, body);
   }
 
-  onTransient(name: string, handler: (body: unknown) => void): () => void {
-    this.socket.on(name, handler);
-    return () => this.socket.off(name, handler);
+  /** What others relay and the server pushes on the live channel; anything malformed is ignored. */
+  onTransient<K extends LiveTransient | LivePush>(name: K, handler: (body: Incoming<K>) => void): () => void {
+    const schema = name in LIVE_TRANSIENT ? LIVE_TRANSIENT[name as LiveTransient].relay : LIVE_PUSHES[name as LivePush];
+    const listener = (raw: unknown) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) handler(parsed.data as Incoming<K>);
+    };
+    const event: string = name;
+    this.socket.on(event, listener);
+    return () => this.socket.off(event, listener);
   }
 
-  async mediaToken(): Promise<MediaToken> {
-    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(SOCKET.mediaToken));
-    if (!reply.ok) throw new CommandRefused(reply.code, reply.message);
-    return MediaToken.parse(reply.result);
+  mediaToken(): Promise<MediaToken> {
+    return this.request('media.token');
   }
 
   private async renew() {
     if (!this.socket.connected) return;
-    const raw: unknown = await this.socket
-      .timeout(10_000)
-      .emitWithAck(SOCKET.sessionRenew)
-      .catch(() => null);
-    const reply = CommandReply.safeParse(raw);
-    if (!reply.success || !reply.data.ok) return;
-    const renewal = SessionRenewal.parse(reply.data.result);
+    const renewal = await this.request('session.renew').catch(() => null);
+    if (!renewal) return;
     this.session = { ...this.session, ...renewal };
     saveSession(this.session);
   }

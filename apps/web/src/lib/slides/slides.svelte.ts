@@ -1,14 +1,9 @@
-import {
-  FilesAccess,
-  PresentationProgress,
-  SOCKET,
-  UploadResponse,
-  type Presentation,
-  type UploadLimits,
-} from '@estrade/protocol';
+import { SOCKET, UploadResponse, type Presentation, type UploadLimits, type Viewport } from '@estrade/protocol';
 import { i18n } from '../i18n/i18n.svelte';
 import type { ClassroomConnection } from '../classroom/connection.svelte';
 import type { Run } from '../classroom/feedback';
+
+const PAN_EXPIRY_MS = 3000;
 
 export interface UploadItem {
   id: number;
@@ -29,6 +24,9 @@ export class SlidesStore {
   uploads = $state<UploadItem[]>([]);
   /** Thumbnails processed so far, per file, while the server works on them. */
   progress = $state<Record<string, { done: number; total: number }>>({});
+  /** The presenter's drag as relayed live, until the logged viewport replaces it. */
+  panning = $state<{ presentationId: string; viewport: Viewport } | null>(null);
+  private panExpiry: ReturnType<typeof setTimeout> | undefined;
   private nextUpload = 1;
 
   constructor(
@@ -38,14 +36,42 @@ export class SlidesStore {
 
   /** Follows processing progress; returns the unsubscribe. */
   start(): () => void {
-    return this.conn.onTransient(SOCKET.presentationProgress, (raw) => {
-      const p = PresentationProgress.safeParse(raw);
-      if (p.success) this.progress = { ...this.progress, [p.data.fileId]: p.data };
+    const offProgress = this.conn.onTransient(SOCKET.presentationProgress, (p) => {
+      this.progress = { ...this.progress, [p.fileId]: p };
     });
+    const offPan = this.conn.onTransient(SOCKET.slidePan, ({ presentationId, viewport }) => {
+      this.panning = { presentationId, viewport };
+      // A drag whose end never came (the presenter left mid-drag) gives way to the logged viewport.
+      clearTimeout(this.panExpiry);
+      this.panExpiry = setTimeout(() => (this.panning = null), PAN_EXPIRY_MS);
+    });
+    // The logged viewport (the drag's end, a page turn, another presentation) replaces the live one.
+    const offEvent = this.conn.onEvent(({ event }) => {
+      if (event.type.startsWith('slide.') || event.type.startsWith('presentation.')) this.panning = null;
+    });
+    return () => {
+      offProgress();
+      offPan();
+      offEvent();
+      clearTimeout(this.panExpiry);
+    };
+  }
+
+  /**
+   * The viewport to show for this presentation: the presenter's drag as it is relayed live,
+   * else the logged one.
+   */
+  viewportOf(presentationId: string, logged: Viewport): Viewport {
+    return this.panning?.presentationId === presentationId ? this.panning.viewport : logged;
+  }
+
+  /** The presenter's viewport while dragging: relayed live, never logged (the end of the drag is). */
+  pan(presentationId: string, viewport: Viewport) {
+    this.conn.transient(SOCKET.slidePan, { presentationId, viewport });
   }
 
   async refreshAccess() {
-    const result = FilesAccess.parse(await this.conn.request(SOCKET.presentationAccess));
+    const result = await this.conn.request(SOCKET.presentationAccess);
     this.access = result.access;
     this.limits = result.limits;
   }
