@@ -82,24 +82,17 @@ export const WaitingGuest = z.object({
 });
 export type WaitingGuest = z.infer<typeof WaitingGuest>;
 
-/** Access's part of the meeting state: settings, the planned end, the waiting room. */
+/** Access's part of the meeting state (settings, the planned end, the waiting room); the defaults are a new meeting's. */
 export const AccessState = z.object({
   /** Null until the meeting's first settings are logged when it starts. */
-  settings: MeetingSettings.nullable(),
-  endsAt: z.string().nullable(),
+  settings: MeetingSettings.nullable().default(null),
+  endsAt: z.string().nullable().default(null),
   /** Set once the end is near: the warning participants see. */
-  endingSoon: z.boolean(),
+  endingSoon: z.boolean().default(false),
   /** Moderators only: the waiting room (stripped from viewers' snapshots). */
-  waiting: z.record(z.string(), WaitingGuest),
-  waitingMessage: z.string().nullable(),
+  waiting: z.record(z.string(), WaitingGuest).default(() => ({})),
+  waitingMessage: z.string().nullable().default(null),
 });
-export const NO_ACCESS: z.infer<typeof AccessState> = {
-  settings: null,
-  endsAt: null,
-  endingSoon: false,
-  waiting: {},
-  waitingMessage: null,
-};
 
 export const access = defineSlice({
   commands: [SettingsUpdate, GuestsAdmit, GuestsDeny, GuestsAdmitAll, GuestsMessage],

@@ -97,12 +97,14 @@ export type ChatHistory = z.infer<typeof ChatHistory>;
 export const ChatTyping = z.object({ to: ParticipantId.nullable() });
 export const ChatTypingRelay = z.object({ from: ParticipantId, to: ParticipantId.nullable() });
 
-/** The chat's part of the meeting state: messages in order (snapshots carry the last page one may read). */
+/**
+ * The chat's part of the meeting state: messages in order (snapshots carry the last page one
+ * may read); the defaults are a new meeting's.
+ */
 export const ChatState = z.object({
-  chat: z.array(ChatMessage),
-  chatClearedAt: z.string().nullable(),
+  chat: z.array(ChatMessage).default(() => []),
+  chatClearedAt: z.string().nullable().default(null),
 });
-export const NO_CHAT: z.infer<typeof ChatState> = { chat: [], chatClearedAt: null };
 
 function updateMessage(state: MeetingState, id: string, f: (m: ChatMessage) => ChatMessage): MeetingState {
   const i = state.chat.findIndex((m) => m.id === id);

@@ -86,21 +86,15 @@ export const ParticipantReacted = z.object({
 });
 export const StatusesCleared = z.object({ type: z.literal('statuses.cleared') });
 
-/** The teacher's controls' part of the meeting state. */
+/** The teacher's controls' part of the meeting state; the defaults are a new meeting's. */
 export const ControlsState = z.object({
-  presenterId: ParticipantId.nullable(),
-  locks: Locks,
+  presenterId: ParticipantId.nullable().default(null),
+  locks: Locks.default(() => NO_LOCKS),
   /** Raised hands, first raised first. */
-  hands: z.array(ParticipantId),
+  hands: z.array(ParticipantId).default(() => []),
   /** Whom "join muted" has already muted, as they first turned their microphone on (it applies once). */
-  mutedOnJoin: z.array(ParticipantId).default([]),
+  mutedOnJoin: z.array(ParticipantId).default(() => []),
 });
-export const NO_CONTROLS: z.infer<typeof ControlsState> = {
-  presenterId: null,
-  locks: NO_LOCKS,
-  hands: [],
-  mutedOnJoin: [],
-};
 
 export const controls = defineSlice({
   commands: [

@@ -1,19 +1,28 @@
 import { z } from 'zod';
 import { Audience, MeetingId, ParticipantId } from './common';
-import { AccessState, access, NO_ACCESS, DEFAULT_SETTINGS } from './access';
-import { ChatState, chat, NO_CHAT } from './chat';
-import { ControlsState, controls, NO_CONTROLS } from './controls';
+import { AccessState, access, DEFAULT_SETTINGS } from './access';
+import { ChatState, chat } from './chat';
+import { ControlsState, controls } from './controls';
 import { lifecycle } from './lifecycle';
-import { ParticipantsState, participants, NO_PARTICIPANTS, seesParticipant } from './participants';
-import { NO_SLIDES, PresentationsState, presentations } from './presentations';
+import { ParticipantsState, participants, seesParticipant } from './participants';
+import { PresentationsState, presentations } from './presentations';
 import type { Rule } from './rules';
 import type { Slice, Upgrade, Viewer } from './slice';
 
 /**
- * The meeting is the composition of its features' slices: a new feature adds its slice here
- * (and its part of the state below); everything else is derived from this list.
+ * The meeting is the composition of its features' slices: a new feature adds its slice to this
+ * list and its part of the state to `SliceStates` below; everything else is derived from them.
  */
 export const SLICES = [participants, controls, access, chat, presentations, lifecycle] as const;
+
+/** Each slice's part of the meeting state; their defaults are a new meeting's. */
+const SliceStates = z.object({
+  ...ParticipantsState.shape,
+  ...ControlsState.shape,
+  ...AccessState.shape,
+  ...ChatState.shape,
+  ...PresentationsState.shape,
+});
 
 /** The meeting state: a few fields of its own, then each slice's part. */
 export const MeetingState = z.object({
@@ -21,26 +30,13 @@ export const MeetingState = z.object({
   roomName: z.string(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
-  ...ParticipantsState.shape,
-  ...ControlsState.shape,
-  ...AccessState.shape,
-  ...ChatState.shape,
-  ...PresentationsState.shape,
+  ...SliceStates.shape,
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
+/** A meeting before its first event. */
 export function emptyMeeting(meetingId: string, roomName: string, startedAt: string): MeetingState {
-  return {
-    meetingId,
-    roomName,
-    startedAt,
-    endedAt: null,
-    ...NO_PARTICIPANTS,
-    ...NO_CONTROLS,
-    ...NO_ACCESS,
-    ...NO_CHAT,
-    slides: NO_SLIDES,
-  };
+  return { meetingId, roomName, startedAt, endedAt: null, ...SliceStates.parse({}) };
 }
 
 type Slices = (typeof SLICES)[number];

@@ -71,16 +71,14 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
-/** The participants' part of the meeting state. */
+/** The participants' part of the meeting state; the defaults are a new meeting's. */
 export const ParticipantsState = z.object({
-  participants: z.record(z.string(), Participant),
+  participants: z.record(z.string(), Participant).default(() => ({})),
   /** Banned participants and the device hashes they joined from: neither may come back. */
-  banned: z.object({ participants: z.array(ParticipantId), devices: z.array(z.string()) }),
+  banned: z
+    .object({ participants: z.array(ParticipantId), devices: z.array(z.string()) })
+    .default(() => ({ participants: [], devices: [] })),
 });
-export const NO_PARTICIPANTS: z.infer<typeof ParticipantsState> = {
-  participants: {},
-  banned: { participants: [], devices: [] },
-};
 
 /** Applies a change to one participant, if known. */
 export function updateParticipant(state: MeetingState, id: string, patch: Partial<Participant>): MeetingState {

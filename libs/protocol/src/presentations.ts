@@ -207,8 +207,8 @@ export function foldSlides(s: SlidesState, e: SlidesEvent): SlidesState {
   }
 }
 
-/** The presentations' part of the meeting state. */
-export const PresentationsState = z.object({ slides: SlidesState });
+/** The presentations' part of the meeting state; the default is a new meeting's. */
+export const PresentationsState = z.object({ slides: SlidesState.default(() => NO_SLIDES) });
 
 export const presentations = defineSlice({
   commands: [
