@@ -53,6 +53,14 @@ export class MeetingsRepository {
       );
       // Raw UPDATE ... RETURNING through TypeORM's postgres driver answers [rows, count].
       const row = Array.isArray(rows[0]) ? (rows[0] as unknown as { last_seq: string }[])[0] : rows[0];
+      // Ending with "close the room" closes it in the same transaction: once anyone has heard
+      // of the end, the room's links already say it is closed.
+      if (items.some((i) => i.event.type === 'meeting.ended' && i.event.roomClosed)) {
+        await tx.query(
+          `UPDATE rooms SET closed_at = $2 WHERE id = (SELECT room_id FROM meetings WHERE id = $1) AND closed_at IS NULL`,
+          [meetingId, at],
+        );
+      }
       const first = Number(row.last_seq) - items.length + 1;
       const logged = items.map((item, i) => ({
         seq: first + i,

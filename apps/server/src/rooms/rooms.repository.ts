@@ -21,8 +21,4 @@ export class RoomsRepository {
     if (!room) return null;
     return { room, role: room.moderatorCodeHash === hash ? 'moderator' : 'viewer' };
   }
-
-  async close(roomId: string, at: Date): Promise<void> {
-    await this.db.getRepository(RoomEntity).update({ id: roomId }, { closedAt: at });
-  }
 }

@@ -82,14 +82,9 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit() {
     this.sweeper = setInterval(() => this.sweep(), Math.min(5_000, this.runtime.config.waitingSilenceMs / 2));
     this.sweeper.unref();
-    this.meetings.onEvents(async (meetingId, events, state) => {
+    this.meetings.onEvents((meetingId, _events, state) => {
       // An ended meeting has no waiting room left to watch.
       if (state.endedAt) for (const [id, w] of this.lastAsked) if (w.meetingId === meetingId) this.lastAsked.delete(id);
-      const ended = events.find((e) => e.event.type === 'meeting.ended');
-      if (ended?.event.type === 'meeting.ended' && ended.event.roomClosed) {
-        const { roomId } = await this.meetings.state(meetingId).catch(() => ({ roomId: null }));
-        if (roomId) await this.repo.close(roomId, new Date(state.endedAt ?? ended.at));
-      }
     });
   }
 
