@@ -128,7 +128,12 @@ export class MeetingsService {
     if (!m) {
       m = this.rebuild(meetingId);
       this.live.set(meetingId, m);
-      m.catch(() => this.live.delete(meetingId));
+      // Only running meetings stay in memory: an ended one read again (a late request, a
+      // deadline) is folded for that read and then forgotten.
+      m.then(
+        (x) => x.state.endedAt && this.live.get(meetingId) === m && this.live.delete(meetingId),
+        () => this.live.delete(meetingId),
+      );
     }
     return m;
   }
