@@ -3,6 +3,7 @@ import { Audience, MeetingId, ParticipantId } from './common';
 import { AccessState, access, DEFAULT_SETTINGS } from './access';
 import { ChatState, chat } from './chat';
 import { ControlsState, controls } from './controls';
+import { LayoutState, layout } from './layout';
 import { lifecycle } from './lifecycle';
 import { ParticipantsState, participants, seesParticipant } from './participants';
 import { PresentationsState, presentations } from './presentations';
@@ -13,7 +14,7 @@ import type { Slice, Upgrade, Viewer } from './slice';
  * The meeting is the composition of its features' slices: a new feature adds its slice to this
  * list and its part of the state to `SliceStates` below; everything else is derived from them.
  */
-export const SLICES = [participants, controls, access, chat, presentations, lifecycle] as const;
+export const SLICES = [participants, controls, access, chat, presentations, layout, lifecycle] as const;
 
 /** Each slice's part of the meeting state; their defaults are a new meeting's. */
 const SliceStates = z.object({
@@ -22,6 +23,7 @@ const SliceStates = z.object({
   ...AccessState.shape,
   ...ChatState.shape,
   ...PresentationsState.shape,
+  ...LayoutState.shape,
 });
 
 /** The meeting state: a few fields of its own, then each slice's part. */

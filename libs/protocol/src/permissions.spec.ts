@@ -72,6 +72,8 @@ const expected: Row[] = [
   { command: { type: 'chat.delete', messageId: OTHER_MESSAGE }, allowed: MOD, lockedBy: null },
   { command: { type: 'chat.react', messageId: OTHER_MESSAGE, reaction: 'heart' }, allowed: ALL, lockedBy: null },
   { command: { type: 'chat.clear' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'layout.push', layout: { focus: 'video', pinned: OTHER } }, allowed: MOD, lockedBy: null },
+  { command: { type: 'layout.release' }, allowed: MOD, lockedBy: null },
   { command: { type: 'presentation.add', uploadId: OTHER }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'presentation.show', presentationId: OTHER }, allowed: PRESENTER, lockedBy: null },
   { command: { type: 'presentation.remove', presentationId: OTHER }, allowed: PRESENTER_OR_MOD, lockedBy: null },

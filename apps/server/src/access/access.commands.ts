@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { access } from '@estrade/protocol';
-import { DEFAULT_SETTINGS, type MeetingEvent, type MeetingState } from '@estrade/protocol';
+import { DEFAULT_SETTINGS, type MeetingEvent, type MeetingState, type access } from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
 import { type SliceHandlers } from '../meetings/command-bus';
 import { endsAt } from '../meetings/duration';

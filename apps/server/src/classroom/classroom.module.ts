@@ -6,6 +6,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { AccessModule } from '../access/access.module';
 import { ChatModule } from '../chat/chat.module';
 import { ControlsModule } from '../controls/controls.module';
+import { LayoutModule } from '../layout/layout.module';
 import { PresentationsModule } from '../presentations/presentations.module';
 import { ClassroomGateway } from './classroom.gateway';
 import { CommandRegistry } from './command-registry';
@@ -20,6 +21,7 @@ import { CommandRegistry } from './command-registry';
     AccessModule,
     ChatModule,
     PresentationsModule,
+    LayoutModule,
   ],
   providers: [ClassroomGateway, CommandRegistry],
 })

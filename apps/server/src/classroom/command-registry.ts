@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AccessCommands } from '../access/access.commands';
 import { ChatCommands } from '../chat/chat.commands';
 import { ControlsCommands } from '../controls/controls.commands';
+import { LayoutCommands } from '../layout/layout.commands';
 import { CommandBus, type CommandHandlers } from '../meetings/command-bus';
 import { MeetingsCommands } from '../meetings/meetings.commands';
 import { ParticipantsCommands } from '../participants/participants.commands';
@@ -21,6 +22,7 @@ export class CommandRegistry implements OnModuleInit {
     private readonly access: AccessCommands,
     private readonly chat: ChatCommands,
     private readonly presentations: PresentationsCommands,
+    private readonly layout: LayoutCommands,
     private readonly meetings: MeetingsCommands,
   ) {}
 
@@ -31,6 +33,7 @@ export class CommandRegistry implements OnModuleInit {
       ...this.access.handlers(),
       ...this.chat.handlers(),
       ...this.presentations.handlers(),
+      ...this.layout.handlers(),
       ...this.meetings.handlers(),
     } satisfies CommandHandlers);
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { controls } from '@estrade/protocol';
-import type { MeetingState } from '@estrade/protocol';
+import type { controls, MeetingState } from '@estrade/protocol';
 import { type SliceHandlers } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { presentations } from '@estrade/protocol';
 import { randomUUID } from 'node:crypto';
-import type { MeetingState } from '@estrade/protocol';
+import type { MeetingState, presentations } from '@estrade/protocol';
 import { type SliceHandlers } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { PresentationsService } from './presentations.service';

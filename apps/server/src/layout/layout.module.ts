@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { LayoutCommands } from './layout.commands';
+
+@Module({ providers: [LayoutCommands], exports: [LayoutCommands] })
+export class LayoutModule {}
