@@ -29,6 +29,7 @@ test('a listen-only student switches to the microphone from the classroom, and L
   await expect(teacher.locator(`li[data-participant-id="${hugo}"]`)).toHaveAttribute('data-audio', 'microphone');
   await expect.poll(micOf, { timeout: 15_000 }).toBe(1);
 
+  await student.getByTestId('more').click();
   await student.getByTestId('switch-listen-only').click();
   await expect(teacher.locator(`li[data-participant-id="${hugo}"]`)).toHaveAttribute('data-audio', 'listen-only');
   await expect.poll(micOf, { timeout: 15_000 }).toBe(0);

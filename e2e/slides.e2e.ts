@@ -113,6 +113,7 @@ test('a file over the limit or of the wrong kind gets a clear message; downloads
   await teacher.getByTestId('upload-input').setInputFiles(corpusFile('documents/sizes.pdf'));
   await expect(student.getByTestId('slide-page-number')).toHaveText('Page 1 of 3');
   await expect(student.getByTestId('download-original')).toHaveCount(0);
+  await teacher.getByTestId('presentation-menu').click();
   await teacher.getByTestId('toggle-downloadable').check();
   await expect(student.getByTestId('download-original')).toBeVisible();
   const download = student.waitForEvent('download');

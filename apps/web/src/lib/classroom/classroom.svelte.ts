@@ -8,6 +8,7 @@ import { ParticipantsStore } from '../participants/participants.svelte';
 import { SlidesStore } from '../slides/slides.svelte';
 import { CommandRefused, type ClassroomConnection } from './connection.svelte';
 import type { Confirm, Run } from './feedback';
+import { LayoutStore } from './layout.svelte';
 import { permits, publishable, type Ask } from './permissions';
 
 /**
@@ -25,6 +26,7 @@ export class ClassroomContext {
   readonly participants: ParticipantsStore;
   readonly controls: ControlsStore;
   readonly access: AccessStore;
+  readonly layout: LayoutStore;
 
   constructor(
     readonly conn: ClassroomConnection,
@@ -36,6 +38,7 @@ export class ClassroomContext {
     this.participants = new ParticipantsStore(conn, this.run, confirm);
     this.controls = new ControlsStore(conn, this.run, confirm);
     this.access = new AccessStore(conn, this.run);
+    this.layout = new LayoutStore(conn, this.run);
   }
 
   get state(): MeetingState | null {

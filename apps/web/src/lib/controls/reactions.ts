@@ -1,5 +1,17 @@
 import { REACTION_SECONDS, type Participant, type Reaction } from '@estrade/protocol';
+import type { IconName } from '../ui/Icon.svelte';
 
+/** Each reaction's icon: SVG, since many systems (and our test machines) have no emoji font. */
+export const REACTION_ICON: Record<Reaction, IconName> = {
+  applause: 'applause',
+  'thumbs-up': 'thumbs-up',
+  'thumbs-down': 'thumbs-down',
+  confused: 'confused',
+  happy: 'happy',
+  sad: 'sad',
+};
+
+/** Emoji of the reactions, for text (exports); the page shows REACTION_ICON. */
 export const REACTION_EMOJI: Record<Reaction, string> = {
   applause: '👏',
   'thumbs-up': '👍',

@@ -3,11 +3,16 @@ import {
   Room,
   RoomEvent,
   Track,
+  VideoPresets,
+  VideoQuality,
   type Participant as LkParticipant,
   type TrackPublication,
 } from 'livekit-client';
 import type { AudioMode, MediaToken, MeetingState } from '@estrade/protocol';
 import { preferredMicrophone } from './level';
+
+/** The most a remote camera is received at: low saves bandwidth on a weak connection. */
+export type ReceiveQuality = 'low' | 'high';
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -35,7 +40,19 @@ export class Media {
   error = $state('');
   /** Bumped on every room change: Svelte re-reads the LiveKit objects, which are not reactive. */
   private version = $state(0);
-  readonly room = new Room({ adaptiveStream: true, dynacast: true });
+  /** Others' cameras are received (a participant may turn them all off to save bandwidth). */
+  othersVideo = $state(true);
+  quality = $state<ReceiveQuality>('high');
+  /** Sound only: no camera sent, no camera or screen received. */
+  audioOnly = $state(false);
+  private hiddenCameras = new Set<string>();
+  // Adaptive stream receives each camera at the size of the elements it is attached to, and
+  // pauses it when none is visible; dynacast stops sending simulcast layers nobody receives.
+  readonly room = new Room({
+    adaptiveStream: true,
+    dynacast: true,
+    publishDefaults: { simulcast: true, videoSimulcastLayers: [VideoPresets.h180, VideoPresets.h360] },
+  });
 
   constructor() {
     const bump = () => this.version++;
@@ -55,6 +72,7 @@ export class Media {
     ] as const) {
       this.room.on(ev, bump);
     }
+    this.room.on(RoomEvent.TrackPublished, () => this.applyReceiving());
     this.room.on(RoomEvent.ConnectionStateChanged, (s) => {
       this.status =
         s === ConnectionState.Connected
@@ -141,8 +159,36 @@ export class Media {
 
   /** Stops receiving the cameras of these participants (and receives all others). */
   subscribeCameras(hidden: Set<string>) {
+    this.hiddenCameras = hidden;
+    this.applyReceiving();
+  }
+
+  setOthersVideo(on: boolean) {
+    this.othersVideo = on;
+    this.applyReceiving();
+  }
+
+  setQuality(quality: ReceiveQuality) {
+    this.quality = quality;
+    this.applyReceiving();
+  }
+
+  /** Sound only: stops our camera and stops receiving cameras and screens. */
+  async setAudioOnly(on: boolean) {
+    this.audioOnly = on;
+    this.applyReceiving();
+    if (on && this.cameraOn) await this.setCamera(false);
+  }
+
+  /** Applies the receiving choices to every remote camera and screen (again when one appears). */
+  private applyReceiving() {
+    const quality = this.quality === 'low' ? VideoQuality.LOW : VideoQuality.HIGH;
     for (const p of this.room.remoteParticipants.values()) {
-      p.getTrackPublication(Track.Source.Camera)?.setSubscribed(!hidden.has(p.identity));
+      const camera = p.getTrackPublication(Track.Source.Camera);
+      const wanted = this.othersVideo && !this.audioOnly && !this.hiddenCameras.has(p.identity);
+      camera?.setSubscribed(wanted);
+      if (wanted) camera?.setVideoQuality(quality);
+      p.getTrackPublication(Track.Source.ScreenShare)?.setSubscribed(!this.audioOnly);
     }
   }
 

@@ -3,6 +3,7 @@ import type { Translation } from '../i18n/translation';
 /** Texts of the slides. English is the reference: French must have the same keys (checked by the type). */
 export const en = {
   'slides.toolbar': 'Presentation tools',
+  'slides.manage': 'Manage the presentation',
   'slides.choose': 'Presentation shown',
   'slides.defaultDeck': 'Welcome and blank pages',
   'slides.pageOf': 'Page {page} of {pages}',
@@ -32,6 +33,7 @@ export const en = {
 
 export const fr: Translation<typeof en> = {
   'slides.toolbar': 'Outils de présentation',
+  'slides.manage': 'Gérer la présentation',
   'slides.choose': 'Présentation affichée',
   'slides.defaultDeck': 'Accueil et pages blanches',
   'slides.pageOf': 'Page {page} sur {pages}',
