@@ -3,6 +3,7 @@ import * as chat from '../chat/messages';
 import * as controls from '../controls/messages';
 import * as media from '../media/messages';
 import * as participants from '../participants/messages';
+import * as pages from '../pages/messages';
 import * as slides from '../slides/messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
@@ -12,7 +13,7 @@ import { errorsEn, errorsFr } from './errors';
  * English is the reference: a key a component uses must exist in it, and every feature's French
  * has exactly its English keys (both checked by the types).
  */
-export const FEATURE_MESSAGES = { app, access, chat, controls, media, participants, slides } as const;
+export const FEATURE_MESSAGES = { app, access, chat, controls, media, pages, participants, slides } as const;
 
 const en = {
   ...app.en,
@@ -21,6 +22,7 @@ const en = {
   ...controls.en,
   ...media.en,
   ...participants.en,
+  ...pages.en,
   ...slides.en,
 };
 
@@ -33,6 +35,7 @@ const fr: Record<MessageKey, string> = {
   ...controls.fr,
   ...media.fr,
   ...participants.fr,
+  ...pages.fr,
   ...slides.fr,
 };
 

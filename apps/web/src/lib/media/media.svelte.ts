@@ -7,6 +7,7 @@ import {
   type TrackPublication,
 } from 'livekit-client';
 import type { AudioMode, MediaToken, MeetingState } from '@estrade/protocol';
+import { loadSession } from '../session/session';
 import { preferredMicrophone } from './level';
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -71,7 +72,12 @@ export class Media {
     try {
       await this.room.connect(token.url, token.token);
       this.status = 'connected';
-      await this.room.localParticipant.setCameraEnabled(true).catch(() => undefined);
+      // Cameras start only by the person's choice on the join page (the LiveKit room is the meeting).
+      const chosen = loadSession(this.room.name);
+      if (chosen?.camera) {
+        const camera = chosen.cameraId ? { deviceId: chosen.cameraId } : undefined;
+        await this.room.localParticipant.setCameraEnabled(true, camera).catch(() => undefined);
+      }
       if (audioMode === 'microphone') {
         const deviceId = preferredMicrophone();
         await this.room.localParticipant.setMicrophoneEnabled(true, deviceId ? { deviceId } : undefined);
