@@ -34,6 +34,7 @@ test('the home page keeps the rooms created in this browser, with both links and
   const teacher = await person();
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Maths 4e B');
   await expect(teacher.getByTestId('viewer-qr')).toBeVisible();
+  await screens(teacher, 'home-created');
   await createRoom(teacher, 'SVT 3e A');
 
   await teacher.reload();
