@@ -19,9 +19,9 @@ test('a teacher and two students join from links, see and hear each other, and a
   const bob = await person();
 
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Histoire 3e A');
-  await join(teacher, moderatorLink, 'Mme Dupont', 'microphone');
-  await join(alice, viewerLink, 'Alice', 'microphone');
-  await join(bob, viewerLink, 'Bob', 'listen-only');
+  await join(teacher, moderatorLink, 'Mme Dupont', 'microphone', { camera: true });
+  await join(alice, viewerLink, 'Alice', 'microphone', { camera: true });
+  await join(bob, viewerLink, 'Bob', 'listen-only', { camera: true });
   const meetingId = meetingIdOf(teacher);
   expect(meetingIdOf(alice)).toBe(meetingId);
 

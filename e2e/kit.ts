@@ -32,13 +32,31 @@ export async function createRoom(page: Page, name: string) {
   };
 }
 
-export async function join(page: Page, link: string, name: string, audio: 'microphone' | 'listen-only') {
+/**
+ * Joins from a link. Cameras start only by the person's choice: `camera` turns it on in the
+ * preview before joining (or, for a listen-only student, who joins without one, right after).
+ */
+export async function join(
+  page: Page,
+  link: string,
+  name: string,
+  audio: 'microphone' | 'listen-only',
+  { camera = false }: { camera?: boolean } = {},
+) {
   await page.goto(link);
   await page.getByTestId('name-input').fill(name);
   await page.getByTestId(audio === 'microphone' ? 'audio-microphone' : 'audio-listen-only').check();
+  if (camera && audio === 'microphone') {
+    await page.getByTestId('camera-preview-start').click();
+    await expect(page.getByTestId('camera-preview')).toBeVisible();
+  }
   await page.getByTestId('join').click();
   await page.waitForURL(/\/m\//);
   await expect(page.getByTestId('participant-list')).toContainText(name);
+  if (camera && audio === 'listen-only') {
+    await expect(page.getByTestId('toggle-camera')).toBeEnabled({ timeout: 20_000 });
+    await page.getByTestId('toggle-camera').click();
+  }
 }
 
 /** A file of the shared test documents (ESTRADE_CORPUS, ../shared/corpus, or the workplace's copy). */

@@ -3,6 +3,7 @@ import * as chat from '../chat/messages';
 import * as controls from '../controls/messages';
 import * as media from '../media/messages';
 import * as participants from '../participants/messages';
+import * as pages from '../pages/messages';
 import * as slides from '../slides/messages';
 import * as ui from '../ui/messages';
 import * as app from './app-messages';
@@ -13,7 +14,7 @@ import { errorsEn, errorsFr } from './errors';
  * English is the reference: a key a component uses must exist in it, and every feature's French
  * has exactly its English keys (both checked by the types).
  */
-export const FEATURE_MESSAGES = { app, access, chat, controls, media, participants, slides, ui } as const;
+export const FEATURE_MESSAGES = { app, access, chat, controls, media, pages, participants, slides, ui } as const;
 
 const en = {
   ...app.en,
@@ -22,6 +23,7 @@ const en = {
   ...controls.en,
   ...media.en,
   ...participants.en,
+  ...pages.en,
   ...slides.en,
   ...ui.en,
 };
@@ -35,6 +37,7 @@ const fr: Record<MessageKey, string> = {
   ...controls.fr,
   ...media.fr,
   ...participants.fr,
+  ...pages.fr,
   ...slides.fr,
   ...ui.fr,
 };

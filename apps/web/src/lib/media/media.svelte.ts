@@ -9,6 +9,7 @@ import {
   type TrackPublication,
 } from 'livekit-client';
 import type { AudioMode, MediaToken, MeetingState } from '@estrade/protocol';
+import { loadSession } from '../session/session';
 import { preferredMicrophone } from './level';
 
 /** The most a remote camera is received at: low saves bandwidth on a weak connection. */
@@ -89,7 +90,12 @@ export class Media {
     try {
       await this.room.connect(token.url, token.token);
       this.status = 'connected';
-      await this.room.localParticipant.setCameraEnabled(true).catch(() => undefined);
+      // Cameras start only by the person's choice on the join page (the LiveKit room is the meeting).
+      const chosen = loadSession(this.room.name);
+      if (chosen?.camera) {
+        const camera = chosen.cameraId ? { deviceId: chosen.cameraId } : undefined;
+        await this.room.localParticipant.setCameraEnabled(true, camera).catch(() => undefined);
+      }
       if (audioMode === 'microphone') {
         const deviceId = preferredMicrophone();
         await this.room.localParticipant.setMicrophoneEnabled(true, deviceId ? { deviceId } : undefined);

@@ -10,6 +10,10 @@ const Session = z.object({
   sessionToken: z.string(),
   sessionExpiresAt: z.string(),
   joinCode: z.string(),
+  /** The person turned the camera on before joining; without it the camera stays off. */
+  camera: z.boolean().optional(),
+  /** The camera chosen in the preview, if any. */
+  cameraId: z.string().optional(),
 });
 export type Session = z.infer<typeof Session>;
 
