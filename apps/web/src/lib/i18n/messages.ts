@@ -4,6 +4,7 @@ import * as controls from '../controls/messages';
 import * as media from '../media/messages';
 import * as participants from '../participants/messages';
 import * as slides from '../slides/messages';
+import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
 
@@ -12,7 +13,7 @@ import { errorsEn, errorsFr } from './errors';
  * English is the reference: a key a component uses must exist in it, and every feature's French
  * has exactly its English keys (both checked by the types).
  */
-export const FEATURE_MESSAGES = { app, access, chat, controls, media, participants, slides } as const;
+export const FEATURE_MESSAGES = { app, access, chat, controls, media, participants, slides, shortcuts } as const;
 
 const en = {
   ...app.en,
@@ -22,6 +23,7 @@ const en = {
   ...media.en,
   ...participants.en,
   ...slides.en,
+  ...shortcuts.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -34,6 +36,7 @@ const fr: Record<MessageKey, string> = {
   ...media.fr,
   ...participants.fr,
   ...slides.fr,
+  ...shortcuts.fr,
 };
 
 export const LOCALES = { en: { messages: en, errors: errorsEn }, fr: { messages: fr, errors: errorsFr } } as const;
