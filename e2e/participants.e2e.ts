@@ -17,10 +17,11 @@ test('a class of five: moderators, then raised hands in order, then names; full 
   // Zoé then Lucas raise a hand: they move up, in that order, and the teacher is told of each.
   await students[2].getByTestId('toggle-hand').click();
   await expect(teacher.getByTestId('hand-notification')).toContainText('Zoé Nguyen raised their hand');
+  await teacher.screenshot({ path: 'test-results/screens/participants-teacher-1440-hand.png' });
   await students[1].getByTestId('toggle-hand').click();
   await expect(teacher.getByTestId('hand-notification')).toContainText('Lucas Martin raised their hand');
   await expect(list.getByTestId('participant-name')).toHaveText([
-    /Mme Lefèvre/,
+    'Mme Lefèvre',
     'Zoé Nguyen',
     'Lucas Martin',
     'Marie-Charlotte Dupont',
@@ -31,7 +32,8 @@ test('a class of five: moderators, then raised hands in order, then names; full 
   const cut = await list
     .getByTestId('participant-name')
     .evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent));
-  expect(cut).toEqual([]);
+  // Soft: the screenshots below are still taken when a name is cut.
+  expect.soft(cut).toEqual([]);
   await expect(list.locator('[title="Marie-Charlotte Dupont"]')).toHaveCount(1);
 
   // One button per row opens the actions; the teacher lowers Zoé's hand from it.
