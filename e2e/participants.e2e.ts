@@ -17,6 +17,7 @@ test('a class of five: moderators, then raised hands in order, then names; full 
   // Zoé then Lucas raise a hand: they move up, in that order, and the teacher is told of each.
   await students[2].getByTestId('toggle-hand').click();
   await expect(teacher.getByTestId('hand-notification')).toContainText('Zoé Nguyen raised their hand');
+  await expect(teacher.getByTestId('hand-notification')).toBeInViewport();
   await teacher.screenshot({ path: 'test-results/screens/participants-teacher-1440-hand.png' });
   await students[1].getByTestId('toggle-hand').click();
   await expect(teacher.getByTestId('hand-notification')).toContainText('Lucas Martin raised their hand');
