@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { createRoom, expect, join, test } from './kit';
+import { participantAction, createRoom, expect, join, test } from './kit';
 
 test('chat: a public message, a mention that notifies, a reply, a reaction, a private conversation the third never sees, saving and clearing', async ({
   person,
@@ -41,7 +41,7 @@ test('chat: a public message, a mention that notifies, a reply, a reaction, a pr
   await expect(messages(ana).first().getByTestId('chat-reaction')).toHaveText('❤️ 1');
 
   // A private conversation between Ana and the teacher.
-  await ana.locator('li', { hasText: 'M. Kant' }).getByTestId('start-chat').click();
+  await participantAction(ana.locator('li', { hasText: 'M. Kant' }), 'start-chat');
   await ana.getByTestId('chat-input').fill('Question privée : puis-je sortir ?');
   await ana.getByTestId('chat-input').press('Enter');
   await expect(teacher.getByTestId('chat-notification')).toContainText('Ana');

@@ -1,5 +1,5 @@
 import { TrackSource } from 'livekit-server-sdk';
-import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, expect, test } from './kit';
+import { participantAction, createRoom, join, listedParticipants, livekitApi, meetingIdOf, expect, test } from './kit';
 
 test('a teacher runs the class: hands in order, mute all but the presenter, a microphone lock the student cannot get round', async ({
   person,
@@ -26,10 +26,7 @@ test('a teacher runs the class: hands in order, mute all but the presenter, a mi
   await expect(noah.getByTestId('toggle-hand')).toHaveAttribute('aria-pressed', 'false');
 
   // Léa becomes presenter; the teacher mutes everyone but her.
-  await teacher
-    .locator(`li[data-participant-id="${id('Léa')}"]`)
-    .getByTestId('make-presenter')
-    .click();
+  await participantAction(teacher.locator(`li[data-participant-id="${id('Léa')}"]`), 'make-presenter');
   await expect(ines.locator(`li[data-participant-id="${id('Léa')}"]`)).toHaveAttribute('data-presenter', 'true');
   const lk = livekitApi();
   const micMuted = async (name: string) =>
@@ -74,7 +71,7 @@ test('a banned student is sent out and cannot come back from the same browser, e
   await join(teacher, moderatorLink, 'M. Petit', 'microphone');
   await join(student, viewerLink, 'Troll', 'listen-only');
   teacher.once('dialog', (d) => void d.accept());
-  await teacher.locator('li', { hasText: 'Troll' }).getByTestId('ban').click();
+  await participantAction(teacher.locator('li', { hasText: 'Troll' }), 'ban');
   await expect(student.getByTestId('bye')).toHaveAttribute('data-reason', 'removed');
   await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(1);
 
@@ -99,10 +96,7 @@ test('the teacher makes a student presenter; her shared screen shows for everyon
   const id = (name: string) => listed.find((p) => p.text.includes(name))!.id;
 
   await expect(sarah.getByTestId('toggle-screen-share')).toHaveCount(0);
-  await teacher
-    .locator(`li[data-participant-id="${id('Sarah')}"]`)
-    .getByTestId('make-presenter')
-    .click();
+  await participantAction(teacher.locator(`li[data-participant-id="${id('Sarah')}"]`), 'make-presenter');
   await sarah.getByTestId('toggle-screen-share').click();
 
   for (const page of [teacher, tom]) {
@@ -114,10 +108,7 @@ test('the teacher makes a student presenter; her shared screen shows for everyon
   }
 
   // The teacher takes the presenter role back: the share ends everywhere, and in LiveKit.
-  await teacher
-    .locator(`li[data-participant-id="${id('Mme Simon')}"]`)
-    .getByTestId('make-presenter')
-    .click();
+  await participantAction(teacher.locator(`li[data-participant-id="${id('Mme Simon')}"]`), 'make-presenter');
   await expect(tom.getByTestId('screen-share')).toHaveCount(0, { timeout: 15_000 });
   await expect(sarah.getByTestId('toggle-screen-share')).toHaveCount(0);
   await expect

@@ -1,4 +1,4 @@
-import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test as base, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
@@ -57,6 +57,12 @@ export async function join(
     await expect(page.getByTestId('toggle-camera')).toBeEnabled({ timeout: 20_000 });
     await page.getByTestId('toggle-camera').click();
   }
+}
+
+/** Chooses one of a participant's actions from the "⋯" menu of their row in the list. */
+export async function participantAction(row: Locator, action: string) {
+  await row.getByTestId('participant-actions').click();
+  await row.getByTestId(action).click();
 }
 
 /** A file of the shared test documents (ESTRADE_CORPUS, ../shared/corpus, or the workplace's copy). */

@@ -1,5 +1,5 @@
 import { TrackSource } from 'livekit-server-sdk';
-import { createRoom, join, listedParticipants, livekitApi, meetingIdOf, expect, test } from './kit';
+import { participantAction, createRoom, join, listedParticipants, livekitApi, meetingIdOf, expect, test } from './kit';
 
 test('a broken link gets a clear page, in French for a French browser', async ({ browser }) => {
   const ctx = await browser.newContext({ locale: 'fr-FR' });
@@ -48,7 +48,7 @@ test('the teacher promotes a student, a student leaves, and ending the meeting s
 
   // Promotion shows everywhere, and the new moderator gets the moderator's button.
   await expect(zoe.getByTestId('end-meeting')).toHaveCount(0);
-  await teacher.locator('li', { hasText: 'Zoé' }).getByTestId('set-role').click();
+  await participantAction(teacher.locator('li', { hasText: 'Zoé' }), 'set-role');
   await expect(yanis.locator('li', { hasText: 'Zoé' })).toHaveAttribute('data-role', 'moderator');
   await expect(zoe.getByTestId('end-meeting')).toBeVisible();
 

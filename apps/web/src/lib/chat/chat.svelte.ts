@@ -72,11 +72,15 @@ export class ChatStore {
     return ids;
   }
 
+  /**
+   * What others wrote after the last message read. The mark is found among all the
+   * conversation's messages: it is often one's own reply, which others' messages do not include.
+   */
   unread(c: ConversationId): number {
-    const list = this.messages(c).filter((m) => m.from !== this.conn.you && !m.deleted);
+    const list = this.messages(c);
     const last = this.readUpTo[key(c)];
     const at = last ? list.findIndex((m) => m.id === last) : -1;
-    return list.length - (at + 1);
+    return list.slice(at + 1).filter((m) => m.from !== this.conn.you && !m.deleted).length;
   }
 
   markRead(c: ConversationId) {

@@ -52,6 +52,16 @@ describe('the chat store', () => {
     expect(chat.unread(null)).toBe(1);
   });
 
+  it('counts nothing unread in the conversation being read after one replies to others', () => {
+    const { chat, socket } = aliceChat(...CLASS, said(BOB, 'une question'));
+    chat.open(null);
+    socket.receive(SOCKET.event, { seq: 98, at: at(8), actor: ALICE, event: said(ALICE, 'ma réponse') });
+    chat.markRead(null);
+    expect(chat.unread(null)).toBe(0);
+    socket.receive(SOCKET.event, { seq: 99, at: at(9), actor: BOB, event: said(BOB, 'merci') });
+    expect(chat.unread(null)).toBe(1);
+  });
+
   it('pages back through history, oldest first, until the server has nothing older', async () => {
     const { chat, socket } = aliceChat(...CLASS, said(BOB, 'récent'));
     const pages = [

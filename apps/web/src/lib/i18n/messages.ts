@@ -6,6 +6,7 @@ import * as participants from '../participants/messages';
 import * as pages from '../pages/messages';
 import * as slides from '../slides/messages';
 import * as ui from '../ui/messages';
+import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
 
@@ -14,7 +15,18 @@ import { errorsEn, errorsFr } from './errors';
  * English is the reference: a key a component uses must exist in it, and every feature's French
  * has exactly its English keys (both checked by the types).
  */
-export const FEATURE_MESSAGES = { app, access, chat, controls, media, pages, participants, slides, ui } as const;
+export const FEATURE_MESSAGES = {
+  app,
+  access,
+  chat,
+  controls,
+  media,
+  pages,
+  participants,
+  slides,
+  ui,
+  shortcuts,
+} as const;
 
 const en = {
   ...app.en,
@@ -26,6 +38,7 @@ const en = {
   ...pages.en,
   ...slides.en,
   ...ui.en,
+  ...shortcuts.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -40,6 +53,7 @@ const fr: Record<MessageKey, string> = {
   ...pages.fr,
   ...slides.fr,
   ...ui.fr,
+  ...shortcuts.fr,
 };
 
 export const LOCALES = { en: { messages: en, errors: errorsEn }, fr: { messages: fr, errors: errorsFr } } as const;

@@ -16,11 +16,15 @@ export class ParticipantsStore {
     return Object.values(this.conn.state?.participants ?? {}).filter((p) => p.present);
   }
 
-  /** Moderators first, then by name, the way a teacher scans a class list. */
+  /**
+   * The way a teacher scans a class list: moderators, then raised hands in the order they went
+   * up (the queue), then everyone else by name.
+   */
   get sorted(): Participant[] {
-    return [...this.present].sort(
-      (a, b) => (a.role === b.role ? 0 : a.role === 'moderator' ? -1 : 1) || a.name.localeCompare(b.name),
-    );
+    const hands = this.conn.state?.hands ?? [];
+    const rank = (p: Participant) => (p.role === 'moderator' ? 0 : hands.includes(p.id) ? 1 : 2);
+    const queue = (p: Participant) => (p.role !== 'moderator' && hands.includes(p.id) ? hands.indexOf(p.id) : 0);
+    return [...this.present].sort((a, b) => rank(a) - rank(b) || queue(a) - queue(b) || a.name.localeCompare(b.name));
   }
 
   nameOf(participantId: string): string {

@@ -58,6 +58,25 @@ describe('the participants and controls stores', () => {
     expect(participants.sorted.map((p) => p.name)).toEqual(['Mme Curie', 'Alice']);
   });
 
+  it('puts raised hands after the moderators, in the order they went up, before the others by name', () => {
+    const { conn, socket } = connectFake(TEACHER);
+    close = () => conn.close();
+    const zoe = '00000000-0000-4000-8000-00000000000d';
+    const state = meeting(
+      ...CLASS,
+      { type: 'participant.joined', participantId: zoe, name: 'Zoé', role: 'viewer', audioMode: 'microphone' },
+      { type: 'hand.raised', participantId: zoe },
+      { type: 'hand.raised', participantId: BOB },
+    );
+    socket.receive(SOCKET.snapshot, { seq: 6, you: TEACHER, state });
+    const participants = new ParticipantsStore(
+      conn,
+      async () => true,
+      () => true,
+    );
+    expect(participants.sorted.map((p) => p.name)).toEqual(['Mme Curie', 'Zoé', 'Bob', 'Alice']);
+  });
+
   it('removes a student only once the teacher confirms', async () => {
     i18n.locale = 'en';
     const yes = teacherView(true);
