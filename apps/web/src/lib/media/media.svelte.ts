@@ -1,13 +1,5 @@
-import {
-  ConnectionState,
-  Room,
-  RoomEvent,
-  Track,
-  VideoPresets,
-  VideoQuality,
-  type Participant as LkParticipant,
-  type TrackPublication,
-} from 'livekit-client';
+import type * as LiveKit from 'livekit-client';
+import type { Participant as LkParticipant, Room, TrackPublication } from 'livekit-client';
 import type { AudioMode, MediaToken, MeetingState } from '@estrade/protocol';
 import { loadSession } from '../session/session';
 import { preferredMicrophone } from './level';
@@ -33,6 +25,13 @@ export function visibleTiles(tiles: Tile[], state: MeetingState, you: string): T
 }
 
 /**
+ * LiveKit's client is loaded when the classroom connects to media, not with the page: it is a
+ * large part of the app, and the classroom shows (snapshot, chat, slides) before media is up.
+ */
+let livekit: Promise<typeof LiveKit> | null = null;
+export const loadLiveKit = () => (livekit ??= import('livekit-client'));
+
+/**
  * The participant's LiveKit session. The Estrade server decides what may be published (the
  * token's grant); this class only asks LiveKit for it and mirrors the room for the UI.
  */
@@ -47,15 +46,23 @@ export class Media {
   /** Sound only: no camera sent, no camera or screen received. */
   audioOnly = $state(false);
   private hiddenCameras = new Set<string>();
-  // Adaptive stream receives each camera at the size of the elements it is attached to, and
-  // pauses it when none is visible; dynacast stops sending simulcast layers nobody receives.
-  readonly room = new Room({
-    adaptiveStream: true,
-    dynacast: true,
-    publishDefaults: { simulcast: true, videoSimulcastLayers: [VideoPresets.h180, VideoPresets.h360] },
-  });
+  /** The LiveKit room, once the client is loaded (null before `connect`). */
+  room = $state.raw<Room | null>(null);
+  /** The LiveKit client module, loaded with the room. */
+  lk: typeof LiveKit | null = null;
 
-  constructor() {
+  /** Loads LiveKit and makes the room, once. */
+  private async open(): Promise<Room> {
+    if (this.room) return this.room;
+    const lk = await loadLiveKit();
+    const { RoomEvent, ConnectionState } = lk;
+    // Adaptive stream receives each camera at the size of the elements it is attached to, and
+    // pauses it when none is visible; dynacast stops sending simulcast layers nobody receives.
+    const room = new lk.Room({
+      adaptiveStream: true,
+      dynacast: true,
+      publishDefaults: { simulcast: true, videoSimulcastLayers: [lk.VideoPresets.h180, lk.VideoPresets.h360] },
+    });
     const bump = () => this.version++;
     for (const ev of [
       RoomEvent.ParticipantConnected,
@@ -71,10 +78,10 @@ export class Media {
       RoomEvent.ActiveSpeakersChanged,
       RoomEvent.ParticipantPermissionsChanged,
     ] as const) {
-      this.room.on(ev, bump);
+      room.on(ev, bump);
     }
-    this.room.on(RoomEvent.TrackPublished, () => this.applyReceiving());
-    this.room.on(RoomEvent.ConnectionStateChanged, (s) => {
+    room.on(RoomEvent.TrackPublished, () => this.applyReceiving());
+    room.on(RoomEvent.ConnectionStateChanged, (s) => {
       this.status =
         s === ConnectionState.Connected
           ? 'connected'
@@ -82,24 +89,28 @@ export class Media {
             ? 'reconnecting'
             : this.status;
     });
+    this.lk = lk;
+    this.room = room;
+    return room;
   }
 
   /** Connects and publishes; `joinMuted` publishes the microphone muted (the meeting's setting). */
   async connect(token: MediaToken, audioMode: AudioMode, joinMuted = false) {
     this.status = 'connecting';
     try {
-      await this.room.connect(token.url, token.token);
+      const room = await this.open();
+      await room.connect(token.url, token.token);
       this.status = 'connected';
       // Cameras start only by the person's choice on the join page (the LiveKit room is the meeting).
-      const chosen = loadSession(this.room.name);
+      const chosen = loadSession(room.name);
       if (chosen?.camera) {
         const camera = chosen.cameraId ? { deviceId: chosen.cameraId } : undefined;
-        await this.room.localParticipant.setCameraEnabled(true, camera).catch(() => undefined);
+        await room.localParticipant.setCameraEnabled(true, camera).catch(() => undefined);
       }
       if (audioMode === 'microphone') {
         const deviceId = preferredMicrophone();
-        await this.room.localParticipant.setMicrophoneEnabled(true, deviceId ? { deviceId } : undefined);
-        if (joinMuted) await this.room.localParticipant.setMicrophoneEnabled(false);
+        await room.localParticipant.setMicrophoneEnabled(true, deviceId ? { deviceId } : undefined);
+        if (joinMuted) await room.localParticipant.setMicrophoneEnabled(false);
       }
     } catch (err) {
       this.status = 'failed';
@@ -110,14 +121,16 @@ export class Media {
 
   get tiles(): Tile[] {
     void this.version;
-    const all: LkParticipant[] = [this.room.localParticipant, ...this.room.remoteParticipants.values()];
+    const { room, lk } = this;
+    if (!room || !lk) return [];
+    const { Source } = lk.Track;
+    const all: LkParticipant[] = [room.localParticipant, ...room.remoteParticipants.values()];
     return all.map((p) => ({
       id: p.identity,
       name: p.name || p.identity,
-      local: p === this.room.localParticipant,
-      camera: p.getTrackPublication(Track.Source.Camera),
-      micMuted:
-        !p.getTrackPublication(Track.Source.Microphone) || !!p.getTrackPublication(Track.Source.Microphone)?.isMuted,
+      local: p === room.localParticipant,
+      camera: p.getTrackPublication(Source.Camera),
+      micMuted: !p.getTrackPublication(Source.Microphone) || !!p.getTrackPublication(Source.Microphone)?.isMuted,
       speaking: p.isSpeaking,
     }));
   }
@@ -135,9 +148,11 @@ export class Media {
   /** The screen being shared, if any: at most one, the presenter's. */
   get screenShare(): { participantId: string; name: string; publication: TrackPublication } | null {
     void this.version;
-    const all: LkParticipant[] = [this.room.localParticipant, ...this.room.remoteParticipants.values()];
+    const { room, lk } = this;
+    if (!room || !lk) return null;
+    const all: LkParticipant[] = [room.localParticipant, ...room.remoteParticipants.values()];
     for (const p of all) {
-      const publication = p.getTrackPublication(Track.Source.ScreenShare);
+      const publication = p.getTrackPublication(lk.Track.Source.ScreenShare);
       if (publication?.track) return { participantId: p.identity, name: p.name || p.identity, publication };
     }
     return null;
@@ -145,12 +160,13 @@ export class Media {
 
   get screenShareOn(): boolean {
     void this.version;
-    return this.room.localParticipant.isScreenShareEnabled;
+    return !!this.room?.localParticipant.isScreenShareEnabled;
   }
 
   /** Shares a screen, window or tab, with its audio when the browser offers it. */
   async setScreenShare(on: boolean) {
     // Becoming presenter re-permissions us in LiveKit a moment after the event arrives.
+    if (!this.room) return;
     if (on) await this.waitForPermission(3);
     return this.room.localParticipant
       .setScreenShareEnabled(on, { audio: true, selfBrowserSurface: 'exclude' })
@@ -160,7 +176,7 @@ export class Media {
   /** Identities of participants speaking right now. */
   get speaking(): Set<string> {
     void this.version;
-    return new Set(this.room.activeSpeakers.map((p) => p.identity));
+    return new Set(this.room?.activeSpeakers.map((p) => p.identity));
   }
 
   /** Stops receiving the cameras of these participants (and receives all others). */
@@ -188,32 +204,34 @@ export class Media {
 
   /** Applies the receiving choices to every remote camera and screen (again when one appears). */
   private applyReceiving() {
-    const quality = this.quality === 'low' ? VideoQuality.LOW : VideoQuality.HIGH;
-    for (const p of this.room.remoteParticipants.values()) {
-      const camera = p.getTrackPublication(Track.Source.Camera);
+    const { room, lk } = this;
+    if (!room || !lk) return;
+    const quality = this.quality === 'low' ? lk.VideoQuality.LOW : lk.VideoQuality.HIGH;
+    for (const p of room.remoteParticipants.values()) {
+      const camera = p.getTrackPublication(lk.Track.Source.Camera);
       const wanted = this.othersVideo && !this.audioOnly && !this.hiddenCameras.has(p.identity);
       camera?.setSubscribed(wanted);
       if (wanted) camera?.setVideoQuality(quality);
-      p.getTrackPublication(Track.Source.ScreenShare)?.setSubscribed(!this.audioOnly);
+      p.getTrackPublication(lk.Track.Source.ScreenShare)?.setSubscribed(!this.audioOnly);
     }
   }
 
   get cameraOn(): boolean {
     void this.version;
-    return this.room.localParticipant.isCameraEnabled;
+    return !!this.room?.localParticipant.isCameraEnabled;
   }
 
   get micOn(): boolean {
     void this.version;
-    return this.room.localParticipant.isMicrophoneEnabled;
+    return !!this.room?.localParticipant.isMicrophoneEnabled;
   }
 
-  setCamera(on: boolean) {
-    return this.room.localParticipant.setCameraEnabled(on).finally(() => this.version++);
+  async setCamera(on: boolean) {
+    await this.room?.localParticipant.setCameraEnabled(on).finally(() => this.version++);
   }
 
-  setMic(on: boolean) {
-    return this.room.localParticipant.setMicrophoneEnabled(on).finally(() => this.version++);
+  async setMic(on: boolean) {
+    await this.room?.localParticipant.setMicrophoneEnabled(on).finally(() => this.version++);
   }
 
   /**
@@ -221,9 +239,11 @@ export class Media {
    * reach LiveKit a moment after the event reaches us, so publishing waits for it.
    */
   async applyAudioMode(mode: AudioMode) {
+    const { room, lk } = this;
+    if (!room || !lk) return;
     if (mode === 'listen-only') {
-      const pub = this.room.localParticipant.getTrackPublication(Track.Source.Microphone);
-      if (pub?.track) await this.room.localParticipant.unpublishTrack(pub.track);
+      const pub = room.localParticipant.getTrackPublication(lk.Track.Source.Microphone);
+      if (pub?.track) await room.localParticipant.unpublishTrack(pub.track);
       this.version++;
       return;
     }
@@ -235,14 +255,14 @@ export class Media {
   /** Waits (up to 5 s) until LiveKit lets us publish this source (TrackSource number). */
   private async waitForPermission(source: number) {
     const allowed = () => {
-      const sources = this.room.localParticipant.permissions?.canPublishSources;
+      const sources = this.room?.localParticipant.permissions?.canPublishSources;
       return !sources || sources.length === 0 || sources.includes(source);
     };
     const deadline = Date.now() + 5000;
     while (!allowed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 
-  disconnect() {
-    return this.room.disconnect();
+  async disconnect() {
+    await this.room?.disconnect();
   }
 }
