@@ -61,7 +61,9 @@ test('a class of five: moderators, then raised hands in order, then names; full 
   await participantAction(list.locator('li', { hasText: 'Zoé' }), 'lower-hand');
   await expect(students[2].getByTestId('toggle-hand')).toHaveAttribute('aria-pressed', 'false');
 
+  // On a phone the participants have their own tab.
   await teacher.setViewportSize({ width: 390, height: 844 });
+  await teacher.getByTestId('tab-participants').click();
   await list.scrollIntoViewIfNeeded();
   await teacher.screenshot({ path: 'test-results/screens/participants-teacher-390.png', fullPage: true });
   await list.screenshot({ path: 'test-results/screens/participants-panel-390.png' });
