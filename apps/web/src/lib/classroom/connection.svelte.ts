@@ -20,7 +20,7 @@ import {
   type RequestOf,
   type TransientOf,
 } from '@estrade/protocol';
-import { saveSession, type Session } from '../session/session';
+import { loadSession, saveSession, type Session } from '../session/session';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -163,7 +163,8 @@ export class ClassroomConnection {
     if (!this.socket.connected) return;
     const renewal = await this.request('session.renew').catch(() => null);
     if (!renewal) return;
-    this.session = { ...this.session, ...renewal };
+    // What else the tab keeps (the camera choice) may have changed since: only the token is new.
+    this.session = { ...(loadSession(this.session.meetingId) ?? this.session), ...renewal };
     saveSession(this.session);
   }
 

@@ -1,7 +1,7 @@
 import type * as LiveKit from 'livekit-client';
 import type { Participant as LkParticipant, Room, TrackPublication } from 'livekit-client';
 import type { AudioMode, MediaToken, MeetingState } from '@estrade/protocol';
-import { loadSession } from '../session/session';
+import { loadSession, saveSession } from '../session/session';
 import { preferredMicrophone } from './level';
 
 /** The most a remote camera is received at: low saves bandwidth on a weak connection. */
@@ -227,7 +227,12 @@ export class Media {
   }
 
   async setCamera(on: boolean) {
-    await this.room?.localParticipant.setCameraEnabled(on).finally(() => this.version++);
+    const room = this.room;
+    if (!room) return;
+    await room.localParticipant.setCameraEnabled(on).finally(() => this.version++);
+    // A reload keeps the person's last choice, not the one made on the join page.
+    const session = loadSession(room.name);
+    if (session) saveSession({ ...session, camera: on });
   }
 
   async setMic(on: boolean) {
