@@ -88,4 +88,16 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
     expect(res.status).toBe(401);
     expect(await server.log(teacher.meetingId)).toEqual(before);
   });
+
+  it('closes the media room of an ended meeting, even for a connection that does not leave', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent('microphone');
+    // A client that ignores the end and stays connected to LiveKit.
+    const bot = await botFor(classroom, student, false);
+    await bot.publishMicrophone();
+    const inRoom = async () => (await server.livekit().listRooms()).some((r) => r.name === student.meetingId);
+    expect(await inRoom()).toBe(true);
+    expect(await teacher.send({ type: 'meeting.end', closeRoom: false })).toEqual({ ok: true });
+    // Within the grace the server gives clients to leave on their own, plus a margin.
+    expect(await until(inRoom, (present) => !present, 5000)).toBe(false);
+  });
 });

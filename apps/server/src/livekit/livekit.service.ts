@@ -35,6 +35,8 @@ const SOURCE: Record<MediaSource, TrackSource> = {
  * tokens (10 minutes each), which is why who may stay is checked on every LiveKit join.
  */
 const MEDIA_TOKEN_TTL = '60s';
+/** How long clients have to leave the media room of an ended meeting before it is deleted. */
+const ROOM_CLOSE_GRACE_MS = 1500;
 
 const SOURCE_NAME = new Map<TrackSource, MediaSource>(
   Object.entries(SOURCE).map(([name, source]) => [source, name as MediaSource]),
@@ -142,9 +144,17 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
           case 'participant.banned':
             await this.ignoreMissing(this.rooms.removeParticipant(meetingId, event.participantId));
             break;
-          case 'meeting.ended':
-            await this.ignoreMissing(this.rooms.deleteRoom(meetingId));
+          case 'meeting.ended': {
+            // Clients leave the media room themselves when they hear of the end; closing it
+            // under them would cut their connection mid-read. Whoever is left is closed out
+            // a moment later (the reconciler also deletes rooms of ended meetings).
+            const close = setTimeout(
+              () => void this.ignoreMissing(this.rooms.deleteRoom(meetingId)),
+              ROOM_CLOSE_GRACE_MS,
+            );
+            close.unref();
             break;
+          }
         }
       }
     });
