@@ -65,6 +65,8 @@ export const ErrorCode = z.enum([
   'forbidden',
   'locked',
   'not_found',
+  /** An id that is already taken (a shape added twice). */
+  'conflict',
   'meeting_ended',
   'room_closed',
   'banned',

@@ -14,6 +14,8 @@ export const Locks = z.object({
   participantList: z.boolean(),
   onlyModeratorCameras: z.boolean(),
   otherViewersCursors: z.boolean(),
+  /** Viewers may not draw, even in multi-user mode. */
+  whiteboard: z.boolean(),
 });
 export type Locks = z.infer<typeof Locks>;
 export type LockName = keyof Locks;
@@ -26,6 +28,7 @@ export const NO_LOCKS: Locks = {
   participantList: false,
   onlyModeratorCameras: false,
   otherViewersCursors: false,
+  whiteboard: false,
 };
 
 // Commands
@@ -135,6 +138,8 @@ export const controls = defineSlice({
   upgrades: {
     // Version 1 had no `onJoin`: a moderator's mute.
     'participant.muted': [(v1) => ({ onJoin: false, ...v1 })],
+    // Version 1 had no whiteboard lock.
+    'locks.changed': [(v1) => ({ ...v1, locks: { whiteboard: false, ...(v1.locks as object) } })],
   },
   fold(state, e, at) {
     switch (e.type) {

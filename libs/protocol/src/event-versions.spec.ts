@@ -24,8 +24,8 @@ function foldFixture() {
 describe('versioned events', () => {
   it('have moved on since the fixture was written: some of its events no longer parse as they are', () => {
     const changed = fixture.events.filter((row) => !MeetingEvent.safeParse({ ...row.payload, type: row.type }).success);
-    expect(new Set(changed.map((r) => r.type))).toEqual(new Set(['participant.muted']));
-    for (const type of ['participant.muted', 'meeting.ended', 'settings.changed', 'presentation.added']) {
+    expect(new Set(changed.map((r) => r.type))).toEqual(new Set(['participant.muted', 'locks.changed']));
+    for (const type of ['participant.muted', 'meeting.ended', 'settings.changed', 'presentation.added', 'locks.changed']) {
       expect(eventVersion(type)).toBe(2);
     }
     expect(eventVersion('chat.sent')).toBe(1);
@@ -42,6 +42,7 @@ describe('versioned events', () => {
     expect(state.banned.participants).toEqual([byName['Inès'].id]);
     expect(state.settings).toMatchObject({ welcomeMessage: 'Bonjour !', maxDurationMinutes: 90 });
     expect(state.locks.privateChat).toBe(true);
+    expect(state.locks.whiteboard).toBe(false); // locks of version 1 had no whiteboard lock
     expect(state.mutedOnJoin).toEqual([]); // the moderator's mute was not "join muted"
     expect(state.chat.map((m) => [m.deleted, m.to === null])).toEqual([
       [true, true],

@@ -73,6 +73,8 @@ export const SOCKET = {
   chatHistory: 'chat.history',
   chatTyping: 'chat.typing',
   slidePan: 'slide.pan',
+  annotationDraft: 'annotation.draft',
+  whiteboardCursor: 'whiteboard.cursor',
   presentationAccess: 'presentation.access',
   presentationProgress: 'presentation.progress',
 } as const satisfies Record<

@@ -5,6 +5,7 @@ export * from './access';
 export * from './chat';
 export * from './chat-export';
 export * from './presentations';
+export * from './whiteboard';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';

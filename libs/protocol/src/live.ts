@@ -3,6 +3,8 @@ import { ChatHistory, ChatHistoryRequest, ChatTyping, ChatTypingRelay } from './
 import { ParticipantId } from './common';
 import { FilesAccess, PresentationId, PresentationProgress, Viewport } from './presentations';
 import { RATES, type Rate, type Who } from './rules';
+import type { LockName } from './controls';
+import { AnnotationDraft, AnnotationDraftRelay, WhiteboardCursor, WhiteboardCursorRelay } from './whiteboard';
 
 // The live channel: socket messages beside commands, never logged. Requests get a reply;
 // transient messages are relayed to others (drags, "typing…", later strokes in progress,
@@ -37,6 +39,13 @@ interface TransientSpec {
   relay: z.ZodType;
   who: Who;
   rate: Rate;
+  /** The lock that refuses it to viewers other than the presenter. */
+  lock?: LockName;
+  /**
+   * Relayed in batches: what arrives within one frame (16 ms) goes out as one array per
+   * recipient group, so a class drawing at once costs one message per client per frame.
+   */
+  batched?: true;
 }
 
 /** Requests with a reply, by message name. */
@@ -53,6 +62,24 @@ export const LIVE_TRANSIENT = {
   /** "Typing…" is sent at most every few seconds by the web app; relays beyond the rate are dropped. */
   'chat.typing': { send: ChatTyping, relay: ChatTypingRelay, who: 'anyone', rate: { burst: 3, everyMs: 1000 } },
   'slide.pan': { send: SlidePan, relay: SlidePanRelay, who: 'presenter', rate: RATES.panning },
+  /** A stroke while it is drawn (the logged `annotation.add` is its end). */
+  'annotation.draft': {
+    send: AnnotationDraft,
+    relay: AnnotationDraftRelay,
+    who: 'drawer',
+    rate: RATES.live,
+    lock: 'whiteboard',
+    batched: true,
+  },
+  /** Drawers' pointers, and the laser pointer. */
+  'whiteboard.cursor': {
+    send: WhiteboardCursor,
+    relay: WhiteboardCursorRelay,
+    who: 'drawer',
+    rate: RATES.live,
+    lock: 'whiteboard',
+    batched: true,
+  },
 } as const satisfies Record<string, TransientSpec>;
 
 /** Pushes from the server, by message name. */
@@ -69,9 +96,11 @@ export type ReplyOf<K extends LiveRequest> = z.infer<(typeof LIVE_REQUESTS)[K]['
 export type TransientOf<K extends LiveTransient> = z.input<(typeof LIVE_TRANSIENT)[K]['send']>;
 export type RelayOf<K extends LiveTransient> = z.infer<(typeof LIVE_TRANSIENT)[K]['relay']>;
 export type PushOf<K extends LivePush> = z.infer<(typeof LIVE_PUSHES)[K]>;
-/** What a client receives on a transient or push name. */
+/** What a client receives on a transient or push name (batched transients: an array). */
 export type Incoming<K extends LiveTransient | LivePush> = K extends LiveTransient
-  ? RelayOf<K>
+  ? (typeof LIVE_TRANSIENT)[K] extends { batched: true }
+    ? RelayOf<K>[]
+    : RelayOf<K>
   : K extends LivePush
     ? PushOf<K>
     : never;

@@ -16,9 +16,15 @@ const OTHER = '00000000-0000-4000-8000-00000000000b';
 const TEACHER = '00000000-0000-4000-8000-00000000000c';
 const MY_MESSAGE = '00000000-0000-4000-8000-0000000000a1';
 const OTHER_MESSAGE = '00000000-0000-4000-8000-0000000000b1';
+const MY_SHAPE = 'my-shape-1';
+const OTHER_SHAPE = 'other-shape-1';
+const DECK = '00000000-0000-4000-8000-0000000000d1';
+const shape = (id: string) =>
+  ({ id, kind: 'rectangle', points: [[10, 10], [50, 40]], colour: '#e03131', size: 3, fill: false }) as const;
 const context: DecisionContext = {
   roleOf: (id) => (id === TEACHER ? 'moderator' : id === OTHER ? 'viewer' : undefined),
   authorOf: (id) => (id === MY_MESSAGE ? ME : id === OTHER_MESSAGE ? OTHER : undefined),
+  annotationAuthor: (_p, _n, id) => (id === MY_SHAPE ? ME : id === OTHER_SHAPE ? OTHER : undefined),
 };
 const LOCK_NAMES = Object.keys(NO_LOCKS) as LockName[];
 
@@ -27,13 +33,32 @@ const actors: Record<string, Actor> = {
   viewer: { id: ME, role: 'viewer', presenter: false },
   presentingViewer: { id: ME, role: 'viewer', presenter: true },
   presentingModerator: { id: ME, role: 'moderator', presenter: true },
+  // In the whiteboard's multi-user mode.
+  drawingViewer: { id: ME, role: 'viewer', presenter: false, drawer: true },
+  drawingModerator: { id: ME, role: 'moderator', presenter: false, drawer: true },
 };
-type Row = { command: Command; allowed: (keyof typeof actors)[]; lockedBy: LockName | null };
+type Row = {
+  command: Command;
+  allowed: (keyof typeof actors)[];
+  lockedBy: LockName | null;
+  /** The lock spares a presenter who is a viewer. */
+  presenterUnlocked?: true;
+};
 
-const MOD: Row['allowed'] = ['moderator', 'presentingModerator'];
-const ALL: Row['allowed'] = ['moderator', 'viewer', 'presentingViewer', 'presentingModerator'];
+const MOD: Row['allowed'] = ['moderator', 'presentingModerator', 'drawingModerator'];
+const ALL: Row['allowed'] = [
+  'moderator',
+  'viewer',
+  'presentingViewer',
+  'presentingModerator',
+  'drawingViewer',
+  'drawingModerator',
+];
 const PRESENTER: Row['allowed'] = ['presentingViewer', 'presentingModerator'];
-const PRESENTER_OR_MOD: Row['allowed'] = ['moderator', 'presentingViewer', 'presentingModerator'];
+const PRESENTER_OR_MOD: Row['allowed'] = ['moderator', 'presentingViewer', 'presentingModerator', 'drawingModerator'];
+const DRAWER: Row['allowed'] = ['presentingViewer', 'presentingModerator', 'drawingViewer', 'drawingModerator'];
+const DRAWER_OVER_OTHERS: Row['allowed'] = ['presentingViewer', 'presentingModerator', 'drawingModerator'];
+const where = { presentationId: DECK, page: 1 };
 
 // The expected table, written out by hand: a change to who may do what must change this too.
 const expected: Row[] = [
@@ -88,12 +113,46 @@ const expected: Row[] = [
     allowed: PRESENTER,
     lockedBy: null,
   },
+  {
+    command: { type: 'annotation.add', ...where, shapes: [shape('new-shape-1')] },
+    allowed: DRAWER,
+    lockedBy: 'whiteboard',
+    presenterUnlocked: true,
+  },
+  {
+    command: { type: 'annotation.update', ...where, shape: shape(MY_SHAPE) },
+    allowed: DRAWER,
+    lockedBy: 'whiteboard',
+    presenterUnlocked: true,
+  },
+  {
+    command: { type: 'annotation.update', ...where, shape: shape(OTHER_SHAPE) },
+    allowed: DRAWER_OVER_OTHERS,
+    lockedBy: 'whiteboard',
+    presenterUnlocked: true,
+  },
+  {
+    command: { type: 'annotation.remove', ...where, ids: [MY_SHAPE] },
+    allowed: DRAWER,
+    lockedBy: 'whiteboard',
+    presenterUnlocked: true,
+  },
+  {
+    command: { type: 'annotation.remove', ...where, ids: [MY_SHAPE, OTHER_SHAPE] },
+    allowed: DRAWER_OVER_OTHERS,
+    lockedBy: 'whiteboard',
+    presenterUnlocked: true,
+  },
+  { command: { type: 'annotation.clear-mine', ...where }, allowed: DRAWER, lockedBy: 'whiteboard', presenterUnlocked: true },
+  { command: { type: 'annotation.clear-all', ...where }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'whiteboard.set-multi-user', enabled: true }, allowed: PRESENTER_OR_MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {
   if (!row.allowed.includes(actor)) return 'forbidden';
-  const viewer = actors[actor].role === 'viewer';
-  return viewer && row.lockedBy && locks[row.lockedBy] ? 'locked' : 'allowed';
+  const a = actors[actor];
+  const lockable = a.role === 'viewer' && !(row.presenterUnlocked && a.presenter);
+  return lockable && row.lockedBy && locks[row.lockedBy] ? 'locked' : 'allowed';
 }
 
 describe('the permission table', () => {

@@ -1,19 +1,33 @@
 import type { AudioMode, Role } from './common';
 import type { Locks } from './controls';
-import { COMMAND_PERMISSIONS, type Command } from './meeting';
-import type { DecisionContext, Who } from './rules';
+import { COMMAND_PERMISSIONS, type Command, type MeetingState } from './meeting';
+import type { Actor, DecisionContext, Who } from './rules';
+import { annotationsOf, isDrawer } from './whiteboard';
 
-/** Who is asking: what the permission table looks at. */
-export interface Actor {
-  id: string;
-  role: Role;
-  presenter: boolean;
-}
 
 export { RATES } from './rules';
-export type { DecisionContext, Rate, Rule, Who } from './rules';
+export type { Actor, DecisionContext, Rate, Rule, Who } from './rules';
 export { COMMAND_PERMISSIONS };
-const NO_CONTEXT: DecisionContext = { roleOf: () => undefined, authorOf: () => undefined };
+const NO_CONTEXT: DecisionContext = {
+  roleOf: () => undefined,
+  authorOf: () => undefined,
+  annotationAuthor: () => undefined,
+};
+
+/** A participant of this meeting as the permission table sees them. */
+export function actorIn(state: MeetingState, p: { id: string; role: Role }): Actor {
+  return { id: p.id, role: p.role, presenter: state.presenterId === p.id, drawer: isDrawer(state, p.id) };
+}
+
+/** What rules may look up in this meeting beyond the command. */
+export function contextOf(state: MeetingState): DecisionContext {
+  return {
+    roleOf: (id) => state.participants[id]?.role,
+    authorOf: (id) => state.chat.find((m) => m.id === id)?.from,
+    annotationAuthor: (presentationId, page, id) =>
+      annotationsOf(state.whiteboard, presentationId, page).find((a) => a.id === id)?.author,
+  };
+}
 
 export type Decision = 'allowed' | 'forbidden' | 'locked';
 
@@ -28,6 +42,8 @@ export function isAmong(who: Who, actor: Actor): boolean {
       return actor.presenter;
     case 'presenter-or-moderator':
       return actor.presenter || actor.role === 'moderator';
+    case 'drawer':
+      return actor.presenter || actor.drawer === true;
     case 'nobody':
       return false;
   }
@@ -42,9 +58,12 @@ export function decide(command: Command, actor: Actor, locks: Locks, context: De
       : 'messageId' in command
         ? context.authorOf(command.messageId)
         : undefined;
-  if (rule.others && target !== undefined && target !== actor.id && !isAmong(rule.others, actor)) return 'forbidden';
+  if (rule.others && !isAmong(rule.others, actor)) {
+    const targets = [target, ...(rule.targets?.(command, context) ?? [])];
+    if (targets.some((t) => t !== undefined && t !== actor.id)) return 'forbidden';
+  }
   if (actor.role !== 'moderator' && rule.lock) {
-    const lock = typeof rule.lock === 'function' ? rule.lock(command, context) : rule.lock;
+    const lock = typeof rule.lock === 'function' ? rule.lock(command, context, actor) : rule.lock;
     if (lock && locks[lock]) return 'locked';
   }
   return 'allowed';

@@ -1,12 +1,24 @@
 import type { Role } from './common';
 import type { LockName } from './controls';
 
-export type Who = 'anyone' | 'moderator' | 'presenter' | 'presenter-or-moderator' | 'nobody';
+/** `drawer`: whoever may draw on the whiteboard now (the presenter, or anyone in multi-user mode). */
+export type Who = 'anyone' | 'moderator' | 'presenter' | 'presenter-or-moderator' | 'drawer' | 'nobody';
+
+/** Who is asking: what the permission table looks at. */
+export interface Actor {
+  id: string;
+  role: Role;
+  presenter: boolean;
+  /** May draw on the whiteboard now (see `isDrawer`). */
+  drawer?: boolean;
+}
 
 /** What some rules look at beyond the command: roles of others, authors of messages. */
 export interface DecisionContext {
   roleOf(participantId: string): Role | undefined;
   authorOf(messageId: string): string | undefined;
+  /** Who drew an annotation of this page (undefined: no such annotation). */
+  annotationAuthor(presentationId: string, page: number, id: string): string | undefined;
 }
 
 /**
@@ -28,6 +40,10 @@ export const RATES = {
   moderation: { burst: 20, everyMs: 250 },
   /** Turning pages: quick key presses add up. */
   paging: { burst: 30, everyMs: 50 },
+  /** Finished shapes, moves and erasures: a quick drawer's pace, never a script's. */
+  drawing: { burst: 40, everyMs: 100 },
+  /** Strokes in progress and cursors: one message per animation frame, with room for bursts. */
+  live: { burst: 120, everyMs: 12 },
   /** Pan and zoom: the end of each drag, and the positions relayed while dragging. */
   panning: { burst: 30, everyMs: 50 },
   /** Uploads and removals: a teacher drops a whole folder at once; the conversion queue bounds the work. */
@@ -43,6 +59,8 @@ export interface Rule<C = never> {
   rate: Rate;
   /** Who may aim it at another participant: their `participantId`, or a message they wrote. */
   others?: Who;
-  /** The lock that refuses it to viewers, if any (some depend on the payload). */
-  lock?: LockName | ((command: C, context: DecisionContext) => LockName | null);
+  /** Whom else it aims at, when the command names them indirectly (the authors of shapes). */
+  targets?: (command: C, context: DecisionContext) => (string | undefined)[];
+  /** The lock that refuses it to viewers, if any (some depend on the payload or on the sender). */
+  lock?: LockName | ((command: C, context: DecisionContext, actor: Actor) => LockName | null);
 }

@@ -8,6 +8,7 @@ import { ChatModule } from '../chat/chat.module';
 import { ControlsModule } from '../controls/controls.module';
 import { LayoutModule } from '../layout/layout.module';
 import { PresentationsModule } from '../presentations/presentations.module';
+import { WhiteboardModule } from '../whiteboard/whiteboard.module';
 import { ClassroomGateway } from './classroom.gateway';
 import { CommandRegistry } from './command-registry';
 
@@ -21,6 +22,7 @@ import { CommandRegistry } from './command-registry';
     AccessModule,
     ChatModule,
     PresentationsModule,
+    WhiteboardModule,
     LayoutModule,
   ],
   providers: [ClassroomGateway, CommandRegistry],

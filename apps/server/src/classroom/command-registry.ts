@@ -7,6 +7,7 @@ import { CommandBus, type CommandHandlers } from '../meetings/command-bus';
 import { MeetingsCommands } from '../meetings/meetings.commands';
 import { ParticipantsCommands } from '../participants/participants.commands';
 import { PresentationsCommands } from '../presentations/presentations.commands';
+import { WhiteboardCommands } from '../whiteboard/whiteboard.commands';
 
 /**
  * Every command's one handler, from the feature that owns it. Each feature's handlers cover
@@ -22,6 +23,7 @@ export class CommandRegistry implements OnModuleInit {
     private readonly access: AccessCommands,
     private readonly chat: ChatCommands,
     private readonly presentations: PresentationsCommands,
+    private readonly whiteboard: WhiteboardCommands,
     private readonly layout: LayoutCommands,
     private readonly meetings: MeetingsCommands,
   ) {}
@@ -33,6 +35,7 @@ export class CommandRegistry implements OnModuleInit {
       ...this.access.handlers(),
       ...this.chat.handlers(),
       ...this.presentations.handlers(),
+      ...this.whiteboard.handlers(),
       ...this.layout.handlers(),
       ...this.meetings.handlers(),
     } satisfies CommandHandlers);

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   Command,
   COMMAND_PERMISSIONS,
+  actorIn,
+  contextOf,
   decide,
   hasUnstorableText,
   type CommandOf,
@@ -132,15 +134,7 @@ export class CommandBus {
 
 /** The permission table's answer for this participant in this state; refusals are thrown. */
 export function permit(command: Command, state: MeetingState, actor: Participant): void {
-  const decision = decide(
-    command,
-    { id: actor.id, role: actor.role, presenter: state.presenterId === actor.id },
-    state.locks,
-    {
-      roleOf: (id) => state.participants[id]?.role,
-      authorOf: (id) => state.chat.find((m) => m.id === id)?.from,
-    },
-  );
+  const decision = decide(command, actorIn(state, actor), state.locks, contextOf(state));
   if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
   if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);
 }

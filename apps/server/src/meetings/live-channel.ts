@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import {
+  actorIn,
   isAmong,
   isLiveRequest,
   isLiveTransient,
@@ -22,6 +23,9 @@ import { logger } from '../logging/logger';
 import { CommandError } from './command-error';
 import { MeetingsService } from './meetings.service';
 import { identityOf, meetingRoom } from './socket-rooms';
+
+/** How long batched relays gather before going out: one animation frame. */
+const BATCH_MS = 16;
 
 /** Who sent a live message: authenticated by the gateway, present in the meeting. */
 export interface LiveCaller {
@@ -53,6 +57,11 @@ export class LiveChannel implements OnApplicationBootstrap {
   private io?: Server;
   private readonly requests = new Map<string, RequestHandler<LiveRequest>>();
   private readonly transients = new Map<string, TransientHandler<LiveTransient>>();
+  private readonly batches = new Map<
+    string,
+    { meetingId: string; name: string; to: string[] | null; items: unknown[] }
+  >();
+  private flusher?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly meetings: MeetingsService) {}
 
@@ -116,8 +125,11 @@ export class LiveChannel implements OnApplicationBootstrap {
     const me = state.participants[who.participantId];
     if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
     if (!me?.present) throw new CommandError('unauthenticated', 'You are not in this meeting');
-    if (!isAmong(spec.who, { id: me.id, role: me.role, presenter: state.presenterId === me.id })) {
-      throw new CommandError('forbidden', `Your role may not send ${name}`);
+    const actor = actorIn(state, me);
+    if (!isAmong(spec.who, actor)) throw new CommandError('forbidden', `Your role may not send ${name}`);
+    const lock = 'lock' in spec ? spec.lock : undefined;
+    if (lock && me.role !== 'moderator' && !actor.presenter && state.locks[lock]) {
+      throw new CommandError('locked', `A moderator has locked this (${name})`);
     }
     const caller: LiveCaller = { meetingId: who.meetingId, me, state, socket };
     if (isLiveRequest(name)) {
@@ -125,8 +137,41 @@ export class LiveChannel implements OnApplicationBootstrap {
       return { ok: true, result };
     }
     const out = this.transients.get(name)!(caller, parsed.data as never);
-    if (out) this.relay(caller, name, out);
+    if (out && 'batched' in spec) this.enqueue(caller.meetingId, name, out);
+    else if (out) this.relay(caller, name, out);
     return { ok: true };
+  }
+
+  /** Batched relays wait for the next flush, one array per meeting, message and recipients. */
+  private enqueue(meetingId: string, name: string, out: { to: 'others' | string[]; relay: unknown }) {
+    const to = out.to === 'others' ? null : [...out.to].sort();
+    const key = `${meetingId}\n${name}\n${to?.join(',') ?? '*'}`;
+    const batch = this.batches.get(key);
+    if (batch) batch.items.push(out.relay);
+    else this.batches.set(key, { meetingId, name, to, items: [out.relay] });
+    this.flusher ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  private flush() {
+    this.flusher = undefined;
+    const batches = [...this.batches.values()];
+    this.batches.clear();
+    const io = this.io;
+    if (!io) return;
+    for (const b of batches) {
+      const room = meetingRoom(b.meetingId);
+      // To the whole meeting, the sender included: one encoding for every socket (clients skip their own).
+      if (!b.to) {
+        io.to(room).emit(b.name, b.items);
+        continue;
+      }
+      const to = new Set(b.to);
+      for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
+        const socket = io.sockets.sockets.get(id);
+        const them = socket && identityOf(socket);
+        if (them && to.has(them.participantId)) socket.emit(b.name, b.items);
+      }
+    }
   }
 
   private relay(from: LiveCaller, name: string, out: { to: 'others' | string[]; relay: unknown }) {

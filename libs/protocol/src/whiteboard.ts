@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { ParticipantId } from './common';
+import { PresentationId } from './presentations';
+import { RATES } from './rules';
+import { defineSlice } from './slice';
+import type { MeetingState } from './meeting';
+
+// Annotations: shapes drawn over a presentation's page, in the page's own coordinates (points
+// of the page as pdf.js shows it, rotation included, origin top-left), so they stay in place at
+// any zoom, pan or window size.
+
+/** Limits of the whiteboard, checked by the schemas and the fold's callers alike. */
+export const WHITEBOARD_LIMITS = {
+  pointsPerStroke: 10_000,
+  textLength: 2_000,
+  shapesPerPage: 5_000,
+  /** Shapes in one add (an undone "clear mine" comes back in a few commands). */
+  shapesPerCommand: 200,
+  idsPerCommand: 500,
+  /** Page coordinates stay within this of the page (a shape may stick out a little). */
+  coordinate: 100_000,
+} as const;
+
+/** A shape's id, chosen by its author's client (so a stroke in progress and its end share it). */
+export const ShapeId = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, 'an id of 8 to 40 letters, digits, - or _');
+const Coordinate = z.number().min(-WHITEBOARD_LIMITS.coordinate).max(WHITEBOARD_LIMITS.coordinate);
+/** x, y, and the pen's pressure (0–1) where the device gives it. */
+export const Point = z.union([
+  z.tuple([Coordinate, Coordinate]),
+  z.tuple([Coordinate, Coordinate, z.number().min(0).max(1)]),
+]);
+export type Point = z.infer<typeof Point>;
+
+/** Drawn from the points the pointer went through. */
+export const STROKE_KINDS = ['pencil', 'highlighter'] as const;
+/** Drawn between two corners (or ends). */
+export const BOX_KINDS = ['line', 'arrow', 'rectangle', 'ellipse', 'triangle', 'text', 'note'] as const;
+export const ShapeKind = z.enum([...STROKE_KINDS, ...BOX_KINDS]);
+export type ShapeKind = z.infer<typeof ShapeKind>;
+export const isStroke = (k: ShapeKind) => (STROKE_KINDS as readonly string[]).includes(k);
+
+/** The palette every client offers (a fixed list: shapes look the same everywhere, and print). */
+export const COLOURS = [
+  '#1e1e1e',
+  '#e03131',
+  '#f08c00',
+  '#2f9e44',
+  '#1971c2',
+  '#9c36b5',
+  '#ffffff',
+  '#ffd43b',
+] as const;
+export const Colour = z.enum(COLOURS);
+
+export const Shape = z
+  .object({
+    id: ShapeId,
+    kind: ShapeKind,
+    points: z.array(Point).min(1).max(WHITEBOARD_LIMITS.pointsPerStroke),
+    colour: Colour,
+    /** Line thickness in page points (text and notes: the font size). */
+    size: z.number().min(0.5).max(144),
+    fill: z.boolean(),
+    text: z.string().max(WHITEBOARD_LIMITS.textLength).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (!isStroke(s.kind) && s.points.length !== 2) {
+      ctx.addIssue({ code: 'custom', message: `a ${s.kind} has exactly two points`, path: ['points'] });
+    }
+    if ((s.kind === 'text' || s.kind === 'note') !== (s.text !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'only text and notes carry text, and they must', path: ['text'] });
+    }
+  });
+export type Shape = z.infer<typeof Shape>;
+
+/** A shape as kept: with the participant who drew it. */
+export const Annotation = z.object({ ...Shape.shape, author: ParticipantId });
+export type Annotation = z.infer<typeof Annotation>;
+
+/** Where annotations live: a page of a presentation of the meeting. */
+const Where = { presentationId: PresentationId, page: z.number().int().positive() };
+export const pageKey = (presentationId: string, page: number) => `${presentationId}/${page}`;
+
+// Commands
+
+export const AnnotationAdd = z
+  .object({
+    type: z.literal('annotation.add'),
+    ...Where,
+    shapes: z.array(Shape).min(1).max(WHITEBOARD_LIMITS.shapesPerCommand),
+  })
+  .strict();
+/** Moves, resizes or retypes one's shape (the presenter and moderators: anyone's); the id stays. */
+export const AnnotationUpdate = z.object({ type: z.literal('annotation.update'), ...Where, shape: Shape }).strict();
+export const AnnotationRemove = z
+  .object({
+    type: z.literal('annotation.remove'),
+    ...Where,
+    ids: z.array(ShapeId).min(1).max(WHITEBOARD_LIMITS.idsPerCommand),
+  })
+  .strict();
+export const AnnotationClearMine = z.object({ type: z.literal('annotation.clear-mine'), ...Where }).strict();
+export const AnnotationClearAll = z.object({ type: z.literal('annotation.clear-all'), ...Where }).strict();
+/** Multi-user mode: everyone draws (viewers subject to the whiteboard lock), not only the presenter. */
+export const WhiteboardSetMultiUser = z
+  .object({ type: z.literal('whiteboard.set-multi-user'), enabled: z.boolean() })
+  .strict();
+
+// Events
+
+export const AnnotationsAdded = z.object({
+  type: z.literal('annotations.added'),
+  ...Where,
+  annotations: z.array(Annotation),
+});
+export const AnnotationUpdated = z.object({ type: z.literal('annotation.updated'), ...Where, shape: Shape });
+export const AnnotationsRemoved = z.object({ type: z.literal('annotations.removed'), ...Where, ids: z.array(ShapeId) });
+/** Clears a page: everyone's annotations (`author` null) or one author's. */
+export const AnnotationsCleared = z.object({
+  type: z.literal('annotations.cleared'),
+  ...Where,
+  author: ParticipantId.nullable(),
+});
+export const WhiteboardMultiUserChanged = z.object({
+  type: z.literal('whiteboard.multi-user-changed'),
+  enabled: z.boolean(),
+});
+
+export const WhiteboardState = z.object({
+  whiteboard: z
+    .object({
+      multiUser: z.boolean(),
+      /** Annotations by page (`pageKey`), in drawing order. */
+      pages: z.record(z.string(), z.array(Annotation)),
+    })
+    .default(() => ({ multiUser: false, pages: {} })),
+});
+export type Whiteboard = z.infer<typeof WhiteboardState>['whiteboard'];
+
+type WhiteboardEvent =
+  | z.infer<typeof AnnotationsAdded>
+  | z.infer<typeof AnnotationUpdated>
+  | z.infer<typeof AnnotationsRemoved>
+  | z.infer<typeof AnnotationsCleared>
+  | z.infer<typeof WhiteboardMultiUserChanged>;
+
+/** The annotations of a page, in drawing order. */
+export function annotationsOf(w: Whiteboard, presentationId: string, page: number): Annotation[] {
+  return w.pages[pageKey(presentationId, page)] ?? [];
+}
+
+/** The whiteboard's fold: pure, the unit of every shape operation. */
+export function foldWhiteboard(w: Whiteboard, e: WhiteboardEvent): Whiteboard {
+  if (e.type === 'whiteboard.multi-user-changed') return { ...w, multiUser: e.enabled };
+  const key = pageKey(e.presentationId, e.page);
+  const before = w.pages[key] ?? [];
+  const set = (after: Annotation[]) => {
+    const pages = { ...w.pages };
+    if (after.length) pages[key] = after;
+    else delete pages[key];
+    return { ...w, pages };
+  };
+  switch (e.type) {
+    case 'annotations.added': {
+      const taken = new Set(before.map((a) => a.id));
+      return set([...before, ...e.annotations.filter((a) => !taken.has(a.id))]);
+    }
+    case 'annotation.updated':
+      return set(before.map((a) => (a.id === e.shape.id ? { ...e.shape, author: a.author } : a)));
+    case 'annotations.removed': {
+      const gone = new Set(e.ids);
+      return set(before.filter((a) => !gone.has(a.id)));
+    }
+    case 'annotations.cleared':
+      return set(e.author ? before.filter((a) => a.author !== e.author) : []);
+  }
+}
+
+/** Whether this participant may draw now: the presenter always, anyone in multi-user mode. */
+export function isDrawer(state: Pick<MeetingState, 'presenterId' | 'whiteboard'>, participantId: string): boolean {
+  return state.presenterId === participantId || state.whiteboard.multiUser;
+}
+
+// Drawing: the presenter, or anyone in multi-user mode; a viewer other than the presenter is
+// subject to the whiteboard lock; moving or erasing someone else's shape is the presenter's and
+// moderators' alone.
+const draw = {
+  who: 'drawer',
+  rate: RATES.drawing,
+  lock: (_command: unknown, _context: unknown, actor: { presenter: boolean }) => (actor.presenter ? null : 'whiteboard'),
+  others: 'presenter-or-moderator',
+} as const;
+
+export const whiteboard = defineSlice({
+  commands: [
+    AnnotationAdd,
+    AnnotationUpdate,
+    AnnotationRemove,
+    AnnotationClearMine,
+    AnnotationClearAll,
+    WhiteboardSetMultiUser,
+  ],
+  events: [AnnotationsAdded, AnnotationUpdated, AnnotationsRemoved, AnnotationsCleared, WhiteboardMultiUserChanged],
+  permissions: {
+    'annotation.add': draw,
+    'annotation.update': { ...draw, targets: (c, ctx) => [ctx.annotationAuthor(c.presentationId, c.page, c.shape.id)] },
+    'annotation.remove': {
+      ...draw,
+      targets: (c, ctx) => c.ids.map((id) => ctx.annotationAuthor(c.presentationId, c.page, id)),
+    },
+    'annotation.clear-mine': draw,
+    'annotation.clear-all': { who: 'presenter-or-moderator', rate: RATES.moderation },
+    'whiteboard.set-multi-user': { who: 'presenter-or-moderator', rate: RATES.moderation },
+  },
+  fold: (state, e) => ({ ...state, whiteboard: foldWhiteboard(state.whiteboard, e) }),
+});
+
+// Live (never logged): a stroke while it is drawn, and cursors.
+
+/**
+ * Part of a shape being drawn: its points from `offset` on (a stroke grows by its new points;
+ * other shapes are sent whole, offset 0). Its finished form is the logged `annotation.add`.
+ */
+export const AnnotationDraft = z
+  .object({ ...Where, offset: z.number().int().min(0).max(WHITEBOARD_LIMITS.pointsPerStroke), shape: Shape })
+  .strict();
+export const AnnotationDraftRelay = z.object({
+  from: ParticipantId,
+  ...Where,
+  offset: z.number().int(),
+  shape: Shape,
+});
+export type AnnotationDraftRelay = z.infer<typeof AnnotationDraftRelay>;
+
+/** Where a drawer's pointer is on the page (null: gone); `laser` shows it as the fading laser pointer. */
+export const WhiteboardCursor = z
+  .object({ ...Where, point: z.tuple([Coordinate, Coordinate]).nullable(), laser: z.boolean() })
+  .strict();
+export const WhiteboardCursorRelay = z.object({
+  from: ParticipantId,
+  ...Where,
+  point: z.tuple([z.number(), z.number()]).nullable(),
+  laser: z.boolean(),
+});
+export type WhiteboardCursorRelay = z.infer<typeof WhiteboardCursorRelay>;
