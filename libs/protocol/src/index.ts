@@ -6,6 +6,7 @@ export * from './chat';
 export * from './chat-export';
 export * from './presentations';
 export * from './whiteboard';
+export * from './whiteboard-geometry';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';
