@@ -7,6 +7,7 @@ export * from './chat-export';
 export * from './presentations';
 export * from './whiteboard';
 export * from './whiteboard-geometry';
+export * from './whiteboard-history';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';

@@ -204,10 +204,15 @@ export const whiteboard = defineSlice({
   events: [AnnotationsAdded, AnnotationUpdated, AnnotationsRemoved, AnnotationsCleared, WhiteboardMultiUserChanged],
   permissions: {
     'annotation.add': draw,
-    'annotation.update': { ...draw, targets: (c, ctx) => [ctx.annotationAuthor(c.presentationId, c.page, c.shape.id)] },
+    // A control may ask before the shape exists (a partial command): nothing aimed at yet.
+    'annotation.update': {
+      ...draw,
+      targets: (c, ctx) => [ctx.annotationAuthor(c.presentationId, c.page, (c.shape as Shape | undefined)?.id ?? '')],
+    },
     'annotation.remove': {
       ...draw,
-      targets: (c, ctx) => c.ids.map((id) => ctx.annotationAuthor(c.presentationId, c.page, id)),
+      targets: (c, ctx) =>
+        ((c.ids as string[] | undefined) ?? []).map((id) => ctx.annotationAuthor(c.presentationId, c.page, id)),
     },
     'annotation.clear-mine': draw,
     'annotation.clear-all': { who: 'presenter-or-moderator', rate: RATES.moderation },

@@ -145,8 +145,19 @@ export class ClassroomConnection {
 
   /** What others relay and the server pushes on the live channel; anything malformed is ignored. */
   onTransient<K extends LiveTransient | LivePush>(name: K, handler: (body: Incoming<K>) => void): () => void {
-    const schema = name in LIVE_TRANSIENT ? LIVE_TRANSIENT[name as LiveTransient].relay : LIVE_PUSHES[name as LivePush];
+    const spec = name in LIVE_TRANSIENT ? LIVE_TRANSIENT[name as LiveTransient] : null;
+    const schema = spec ? spec.relay : LIVE_PUSHES[name as LivePush];
     const listener = (raw: unknown) => {
+      if (spec && 'batched' in spec) {
+        // A batch of relays: each checked on its own, the malformed ones left out.
+        if (!Array.isArray(raw)) return;
+        const items = raw.flatMap((r) => {
+          const parsed = schema.safeParse(r);
+          return parsed.success ? [parsed.data] : [];
+        });
+        if (items.length) handler(items as Incoming<K>);
+        return;
+      }
       const parsed = schema.safeParse(raw);
       if (parsed.success) handler(parsed.data as Incoming<K>);
     };

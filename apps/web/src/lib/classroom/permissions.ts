@@ -1,4 +1,6 @@
 import {
+  actorIn,
+  contextOf,
   decide,
   publishableSources,
   type Command,
@@ -30,8 +32,8 @@ export function permits(
 ): boolean {
   const me = state.participants[you];
   if (!me) return false;
-  const actor = { id: you, role: me.role, presenter: state.presenterId === you };
-  const context = { roleOf: (id: string) => state.participants[id]?.role, authorOf };
+  const actor = actorIn(state, me);
+  const context = { ...contextOf(state), authorOf };
   // A partial command: decide reads only the type and the fields named in Ask.
   return decide(ask as Command, actor, state.locks, context) === 'allowed';
 }
