@@ -25,7 +25,13 @@ describe('versioned events', () => {
   it('have moved on since the fixture was written: some of its events no longer parse as they are', () => {
     const changed = fixture.events.filter((row) => !MeetingEvent.safeParse({ ...row.payload, type: row.type }).success);
     expect(new Set(changed.map((r) => r.type))).toEqual(new Set(['participant.muted', 'locks.changed']));
-    for (const type of ['participant.muted', 'meeting.ended', 'settings.changed', 'presentation.added', 'locks.changed']) {
+    for (const type of [
+      'participant.muted',
+      'meeting.ended',
+      'settings.changed',
+      'presentation.added',
+      'locks.changed',
+    ]) {
       expect(eventVersion(type)).toBe(2);
     }
     expect(eventVersion('chat.sent')).toBe(1);

@@ -1,5 +1,6 @@
 import { NO_LOCKS, type LockName, type Locks } from './controls';
 import { COMMAND_TYPES, type Command } from './meeting';
+import type { Shape } from './whiteboard';
 import {
   COMMAND_PERMISSIONS,
   decide,
@@ -19,8 +20,17 @@ const OTHER_MESSAGE = '00000000-0000-4000-8000-0000000000b1';
 const MY_SHAPE = 'my-shape-1';
 const OTHER_SHAPE = 'other-shape-1';
 const DECK = '00000000-0000-4000-8000-0000000000d1';
-const shape = (id: string) =>
-  ({ id, kind: 'rectangle', points: [[10, 10], [50, 40]], colour: '#e03131', size: 3, fill: false }) as const;
+const shape = (id: string): Shape => ({
+  id,
+  kind: 'rectangle',
+  points: [
+    [10, 10],
+    [50, 40],
+  ],
+  colour: '#e03131',
+  size: 3,
+  fill: false,
+});
 const context: DecisionContext = {
   roleOf: (id) => (id === TEACHER ? 'moderator' : id === OTHER ? 'viewer' : undefined),
   authorOf: (id) => (id === MY_MESSAGE ? ME : id === OTHER_MESSAGE ? OTHER : undefined),
@@ -143,7 +153,12 @@ const expected: Row[] = [
     lockedBy: 'whiteboard',
     presenterUnlocked: true,
   },
-  { command: { type: 'annotation.clear-mine', ...where }, allowed: DRAWER, lockedBy: 'whiteboard', presenterUnlocked: true },
+  {
+    command: { type: 'annotation.clear-mine', ...where },
+    allowed: DRAWER,
+    lockedBy: 'whiteboard',
+    presenterUnlocked: true,
+  },
   { command: { type: 'annotation.clear-all', ...where }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'whiteboard.set-multi-user', enabled: true }, allowed: PRESENTER_OR_MOD, lockedBy: null },
 ];

@@ -4,7 +4,6 @@ import { COMMAND_PERMISSIONS, type Command, type MeetingState } from './meeting'
 import type { Actor, DecisionContext, Who } from './rules';
 import { annotationsOf, isDrawer } from './whiteboard';
 
-
 export { RATES } from './rules';
 export type { Actor, DecisionContext, Rate, Rule, Who } from './rules';
 export { COMMAND_PERMISSIONS };

@@ -1,5 +1,5 @@
 import type { CommandOf } from './meeting';
-import { WHITEBOARD_LIMITS, type Annotation, type Shape } from './whiteboard';
+import { shapeOf, WHITEBOARD_LIMITS, type Annotation, type Shape } from './whiteboard';
 
 // Undo and redo of one's own whiteboard actions. Each participant keeps their own history (in
 // their browser); undoing sends ordinary commands, computed against the page as it is now, so
@@ -33,7 +33,7 @@ export function record(h: History, action: WhiteboardAction): History {
 
 type AnnotationCommand = CommandOf<'annotation.add'> | CommandOf<'annotation.remove'> | CommandOf<'annotation.update'>;
 
-const strip = ({ author: _author, ...shape }: Annotation | Shape & { author?: string }): Shape => shape as Shape;
+const strip = shapeOf;
 
 /** The commands that apply `action` to a page holding `current` (skipping what is already so). */
 export function applyCommands(action: WhiteboardAction, current: readonly Annotation[]): AnnotationCommand[] {
@@ -44,7 +44,11 @@ export function applyCommands(action: WhiteboardAction, current: readonly Annota
       const missing = action.shapes.filter((s) => !on.has(s.id)).map(strip);
       const out: AnnotationCommand[] = [];
       for (let i = 0; i < missing.length; i += WHITEBOARD_LIMITS.shapesPerCommand) {
-        out.push({ type: 'annotation.add', ...where, shapes: missing.slice(i, i + WHITEBOARD_LIMITS.shapesPerCommand) });
+        out.push({
+          type: 'annotation.add',
+          ...where,
+          shapes: missing.slice(i, i + WHITEBOARD_LIMITS.shapesPerCommand),
+        });
       }
       return out;
     }

@@ -82,18 +82,63 @@ describe('the whiteboard fold', () => {
 describe('shapes as the protocol accepts them', () => {
   it('accepts every kind in its proper form', () => {
     expect(Shape.safeParse(rect('shape-001')).success).toBe(true);
-    const stroke = { ...rect('shape-002'), kind: 'pencil', points: [[1, 2, 0.5], [3, 4], [5, 6, 1]] };
+    const stroke = {
+      ...rect('shape-002'),
+      kind: 'pencil',
+      points: [
+        [1, 2, 0.5],
+        [3, 4],
+        [5, 6, 1],
+      ],
+    };
     expect(Shape.safeParse(stroke).success).toBe(true);
     expect(Shape.safeParse({ ...rect('shape-003'), kind: 'text', text: 'Bonjour' }).success).toBe(true);
   });
 
   it.each([
-    ['NaN', { ...rect('shape-001'), points: [[NaN, 1], [2, 3]] }],
-    ['infinity', { ...rect('shape-001'), points: [[Infinity, 1], [2, 3]] }],
-    ['far away', { ...rect('shape-001'), points: [[1e9, 1], [2, 3]] }],
+    [
+      'NaN',
+      {
+        ...rect('shape-001'),
+        points: [
+          [NaN, 1],
+          [2, 3],
+        ],
+      },
+    ],
+    [
+      'infinity',
+      {
+        ...rect('shape-001'),
+        points: [
+          [Infinity, 1],
+          [2, 3],
+        ],
+      },
+    ],
+    [
+      'far away',
+      {
+        ...rect('shape-001'),
+        points: [
+          [1e9, 1],
+          [2, 3],
+        ],
+      },
+    ],
     ['an unknown tool', { ...rect('shape-001'), kind: 'flamethrower' }],
     ['a colour off the palette', { ...rect('shape-001'), colour: 'red' }],
-    ['a rectangle of three points', { ...rect('shape-001'), points: [[1, 1], [2, 2], [3, 3]] }],
+    [
+      'a rectangle of three points',
+      {
+        ...rect('shape-001'),
+        points: [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ],
+      },
+    ],
     ['text without text', { ...rect('shape-001'), kind: 'text' }],
     ['a rectangle with text', { ...rect('shape-001'), text: 'x' }],
     ['text too long', { ...rect('shape-001'), kind: 'text', text: 'a'.repeat(WHITEBOARD_LIMITS.textLength + 1) }],
@@ -187,21 +232,34 @@ describe('geometry', () => {
   });
 
   it('moves and resizes shapes, keeping pressure', () => {
-    const s = { ...rect('shape-001'), kind: 'pencil' as const, points: [[0, 0, 0.5], [10, 10]] as Shape['points'] };
+    const s = {
+      ...rect('shape-001'),
+      kind: 'pencil' as const,
+      points: [
+        [0, 0, 0.5],
+        [10, 10],
+      ] as Shape['points'],
+    };
     expect(moved(s, 5, -5).points).toEqual([
       [5, -5, 0.5],
       [15, 5],
     ]);
-    expect(
-      resized(s, { x: 0, y: 0, width: 10, height: 10 }, { x: 0, y: 0, width: 20, height: 5 }).points,
-    ).toEqual([
+    expect(resized(s, { x: 0, y: 0, width: 10, height: 10 }, { x: 0, y: 0, width: 20, height: 5 }).points).toEqual([
       [0, 0, 0.5],
       [20, 5],
     ]);
   });
 
   it('draws a smooth closed outline for a stroke, and paths for shapes', () => {
-    const stroke = { kind: 'pencil' as const, size: 4, points: [[0, 0], [50, 20], [100, 0]] as Shape['points'] };
+    const stroke = {
+      kind: 'pencil' as const,
+      size: 4,
+      points: [
+        [0, 0],
+        [50, 20],
+        [100, 0],
+      ] as Shape['points'],
+    };
     expect(strokeOutline(stroke)).toMatch(/^M[\d.-]+ [\d.-]+Q.*Z$/);
     expect(shapePath(rect('shape-001'))).toBe('M10 10H50V40H10Z');
     const b = bounds(stroke);

@@ -51,6 +51,7 @@ export const COLOURS = [
   '#ffd43b',
 ] as const;
 export const Colour = z.enum(COLOURS);
+export type Colour = z.infer<typeof Colour>;
 
 export const Shape = z
   .object({
@@ -77,6 +78,13 @@ export type Shape = z.infer<typeof Shape>;
 /** A shape as kept: with the participant who drew it. */
 export const Annotation = z.object({ ...Shape.shape, author: ParticipantId });
 export type Annotation = z.infer<typeof Annotation>;
+
+/** The shape of an annotation, without who drew it (what commands carry). */
+export function shapeOf(a: Annotation | Shape): Shape {
+  const shape: Partial<Annotation> = { ...a };
+  delete shape.author;
+  return shape as Shape;
+}
 
 /** Where annotations live: a page of a presentation of the meeting. */
 const Where = { presentationId: PresentationId, page: z.number().int().positive() };
@@ -188,7 +196,8 @@ export function isDrawer(state: Pick<MeetingState, 'presenterId' | 'whiteboard'>
 const draw = {
   who: 'drawer',
   rate: RATES.drawing,
-  lock: (_command: unknown, _context: unknown, actor: { presenter: boolean }) => (actor.presenter ? null : 'whiteboard'),
+  lock: (_command: unknown, _context: unknown, actor: { presenter: boolean }) =>
+    actor.presenter ? null : 'whiteboard',
   others: 'presenter-or-moderator',
 } as const;
 

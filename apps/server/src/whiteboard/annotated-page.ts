@@ -6,7 +6,11 @@ import { CommandError } from '../meetings/command-error';
  * any page of a presentation of the meeting (an undo after turning the page); a viewer only
  * the page on screen.
  */
-export function annotatedPage(state: MeetingState, actor: Participant, where: { presentationId: string; page: number }) {
+export function annotatedPage(
+  state: MeetingState,
+  actor: Participant,
+  where: { presentationId: string; page: number },
+) {
   const p = state.slides.presentations.find((x) => x.id === where.presentationId);
   if (!p || where.page > p.pages) throw new CommandError('not_found', 'No such page in this meeting');
   const mayAnyPage = actor.role === 'moderator' || state.presenterId === actor.id;

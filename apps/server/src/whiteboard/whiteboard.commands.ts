@@ -36,7 +36,9 @@ export class WhiteboardCommands {
         if (!before) throw new CommandError('not_found', 'No such annotation on this page');
         if (before.kind !== cmd.shape.kind) throw new CommandError('malformed', 'An annotation keeps its kind');
         return {
-          events: [{ type: 'annotation.updated', presentationId: cmd.presentationId, page: cmd.page, shape: cmd.shape }],
+          events: [
+            { type: 'annotation.updated', presentationId: cmd.presentationId, page: cmd.page, shape: cmd.shape },
+          ],
         };
       },
       'annotation.remove': ({ state, actor }, cmd) => {
@@ -44,7 +46,12 @@ export class WhiteboardCommands {
         if (!cmd.ids.every((id) => on.has(id))) throw new CommandError('not_found', 'No such annotation on this page');
         return {
           events: [
-            { type: 'annotations.removed', presentationId: cmd.presentationId, page: cmd.page, ids: [...new Set(cmd.ids)] },
+            {
+              type: 'annotations.removed',
+              presentationId: cmd.presentationId,
+              page: cmd.page,
+              ids: [...new Set(cmd.ids)],
+            },
           ],
         };
       },
@@ -63,7 +70,9 @@ export class WhiteboardCommands {
       }),
       'whiteboard.set-multi-user': ({ state }, cmd) => ({
         events:
-          state.whiteboard.multiUser === cmd.enabled ? [] : [{ type: 'whiteboard.multi-user-changed', enabled: cmd.enabled }],
+          state.whiteboard.multiUser === cmd.enabled
+            ? []
+            : [{ type: 'whiteboard.multi-user-changed', enabled: cmd.enabled }],
       }),
     };
   }

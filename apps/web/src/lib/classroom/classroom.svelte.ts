@@ -6,6 +6,7 @@ import { i18n } from '../i18n/i18n.svelte';
 import type { Media } from '../media/media.svelte';
 import { ParticipantsStore } from '../participants/participants.svelte';
 import { SlidesStore } from '../slides/slides.svelte';
+import { WhiteboardStore } from '../whiteboard/whiteboard.svelte';
 import { CommandRefused, type ClassroomConnection } from './connection.svelte';
 import type { Confirm, Run } from './feedback';
 import { LayoutStore } from './layout.svelte';
@@ -23,6 +24,7 @@ export class ClassroomContext {
   now = $state(Date.now());
   readonly chat: ChatStore;
   readonly slides: SlidesStore;
+  readonly whiteboard: WhiteboardStore;
   readonly participants: ParticipantsStore;
   readonly controls: ControlsStore;
   readonly access: AccessStore;
@@ -35,6 +37,7 @@ export class ClassroomContext {
   ) {
     this.chat = new ChatStore(conn, this.run);
     this.slides = new SlidesStore(conn, this.run);
+    this.whiteboard = new WhiteboardStore(conn, this.run);
     this.participants = new ParticipantsStore(conn, this.run, confirm);
     this.controls = new ControlsStore(conn, this.run, confirm);
     this.access = new AccessStore(conn, this.run);
@@ -92,10 +95,12 @@ export class ClassroomContext {
     const tick = setInterval(() => (this.now = Date.now()), 1000);
     const stopChat = this.chat.start(onChatNotice);
     const stopSlides = this.slides.start();
+    const stopWhiteboard = this.whiteboard.start();
     return () => {
       clearInterval(tick);
       stopChat();
       stopSlides();
+      stopWhiteboard();
     };
   }
 }

@@ -36,6 +36,7 @@ export const en = {
   'lock.participantList': 'Participant list',
   'lock.onlyModeratorCameras': 'Others’ cameras (moderators only)',
   'lock.otherViewersCursors': 'Other viewers’ cursors',
+  'lock.whiteboard': 'Whiteboard (drawing)',
 } as const;
 
 export const fr: Translation<typeof en> = {
@@ -73,4 +74,5 @@ export const fr: Translation<typeof en> = {
   'lock.participantList': 'Liste des participants',
   'lock.onlyModeratorCameras': 'Caméras des autres (modérateurs seulement)',
   'lock.otherViewersCursors': 'Curseurs des autres participants',
+  'lock.whiteboard': 'Tableau blanc (dessin)',
 };

@@ -6,6 +6,7 @@ import * as participants from '../participants/messages';
 import * as pages from '../pages/messages';
 import * as slides from '../slides/messages';
 import * as ui from '../ui/messages';
+import * as whiteboard from '../whiteboard/messages';
 import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
@@ -24,6 +25,7 @@ export const FEATURE_MESSAGES = {
   pages,
   participants,
   slides,
+  whiteboard,
   ui,
   shortcuts,
 } as const;
@@ -37,6 +39,7 @@ const en = {
   ...participants.en,
   ...pages.en,
   ...slides.en,
+  ...whiteboard.en,
   ...ui.en,
   ...shortcuts.en,
 };
@@ -52,6 +55,7 @@ const fr: Record<MessageKey, string> = {
   ...participants.fr,
   ...pages.fr,
   ...slides.fr,
+  ...whiteboard.fr,
   ...ui.fr,
   ...shortcuts.fr,
 };
