@@ -3,10 +3,10 @@ export const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
 
 /**
  * Options of the one socket.io server; every gateway must pass the same, since whichever Nest
- * sets up first configures the server. Commands are small: 64 KiB is plenty, and bigger
- * messages drop the connection.
+ * sets up first configures the server. The largest message a client sends is a finished stroke
+ * of 10,000 points (about 300 KiB with pressure); bigger messages drop the connection.
  */
-export const SOCKET_OPTIONS = { cors: false, maxHttpBufferSize: 64 * 1024 } as const;
+export const SOCKET_OPTIONS = { cors: false, maxHttpBufferSize: 512 * 1024 } as const;
 
 /** Who a socket is, once the gateway has checked its session token. */
 export interface SocketIdentity {
