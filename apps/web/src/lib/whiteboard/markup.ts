@@ -1,0 +1,93 @@
+import {
+  box,
+  HIGHLIGHTER_OPACITY,
+  isFilledOutline,
+  shapePath,
+  strokeOutline,
+  type Annotation,
+  type Shape,
+} from '@estrade/protocol';
+
+// A page's finished annotations as one string of SVG markup: the browser builds 2,000 shapes from
+// it far faster than from 2,000 components, which is what makes a page turn quick. Each shape's
+// markup is computed once (logged annotations never change: a change is a new object).
+
+const cache = new WeakMap<Annotation, string>();
+const LINE_HEIGHT = 1.25;
+/** Helvetica's average advance, in ems: enough to wrap as the annotated PDF does, near enough. */
+const AVERAGE_ADVANCE = 0.55;
+
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A note's paper: its colour, much lighter. */
+export function paperOf(colour: string): string {
+  const n = parseInt(colour.slice(1), 16);
+  const mix = (c: number) => Math.round(c + (255 - c) * 0.7);
+  return `rgb(${mix(n >> 16)} ${mix((n >> 8) & 255)} ${mix(n & 255)})`;
+}
+
+/** The lines of a text wrapped to a width (in points), word by word, breaking words too long for a line. */
+export function wrap(text: string, size: number, width: number): string[] {
+  const perLine = Math.max(1, Math.floor(width / (size * AVERAGE_ADVANCE)));
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      let w = word;
+      while (w.length > perLine) {
+        if (line) lines.push(line);
+        lines.push(w.slice(0, perLine));
+        w = w.slice(perLine);
+        line = '';
+      }
+      const next = line ? `${line} ${w}` : w;
+      if (next.length > perLine) {
+        lines.push(line);
+        line = w;
+      } else line = next;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+function text(a: Shape): string {
+  const b = box(a.points);
+  const pad = a.kind === 'note' ? 4 : 0;
+  const lines = wrap(a.text ?? '', a.size, b.width - 2 * pad);
+  const fits = Math.max(1, Math.floor((b.height - 2 * pad) / (a.size * LINE_HEIGHT)));
+  const x = b.x + pad;
+  const spans = lines
+    .slice(0, a.kind === 'note' ? fits : lines.length)
+    .map((l, i) => `<tspan x="${x}" y="${b.y + pad + a.size * (0.9 + i * LINE_HEIGHT)}">${escape(l) || ' '}</tspan>`)
+    .join('');
+  const paper =
+    a.kind === 'note'
+      ? `<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" fill="${paperOf(a.colour)}" stroke="${a.colour}" stroke-width="1"/>`
+      : '';
+  const ink = a.kind === 'note' ? '#1e1e1e' : a.colour;
+  return `${paper}<text font-size="${a.size}" fill="${ink}" font-family="Helvetica, Arial, sans-serif" xml:space="preserve">${spans}</text>`;
+}
+
+/** A shape as SVG markup; `data` names it for tests and tools; a stroke still drawn ends at the pointer. */
+export function shapeMarkup(a: Shape, data: string, complete = true): string {
+  if (a.kind === 'text' || a.kind === 'note') return `<g ${data}>${text(a)}</g>`;
+  if (isFilledOutline(a.kind)) {
+    const opacity = a.kind === 'highlighter' ? ` opacity="${HIGHLIGHTER_OPACITY}"` : '';
+    const d = complete ? shapePath(a) : strokeOutline(a, false);
+    return `<path ${data} d="${d}" fill="${a.colour}"${opacity}/>`;
+  }
+  const fill = a.fill && a.kind !== 'line' && a.kind !== 'arrow' ? a.colour : 'none';
+  return `<path ${data} d="${shapePath(a)}" fill="${fill}" stroke="${a.colour}" stroke-width="${a.size}" stroke-linejoin="round" stroke-linecap="round"/>`;
+}
+
+/** A logged annotation as SVG markup, computed once. */
+export function markupOf(a: Annotation): string {
+  let m = cache.get(a);
+  if (m === undefined) {
+    m = shapeMarkup(a, `data-testid="annotation" data-id="${a.id}" data-kind="${a.kind}" data-author="${a.author}"`);
+    cache.set(a, m);
+  }
+  return m;
+}
