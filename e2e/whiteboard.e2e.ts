@@ -154,3 +154,39 @@ test('three people annotate a page together: live strokes, shapes and text in th
   await teacher.screenshot({ path: test.info().outputPath('teacher.png') });
   await student.screenshot({ path: test.info().outputPath('student.png') });
 });
+
+test('the presenter draws with a finger on a tablet: the page does not scroll or pan, the stroke is drawn', async ({
+  browser,
+}) => {
+  const ctx = await browser.newContext({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
+  try {
+    const teacher = await ctx.newPage();
+    const { moderatorLink } = await createRoom(teacher, 'Tablette');
+    await join(teacher, moderatorLink, 'M. Petit', 'listen-only');
+    await board(teacher);
+    await teacher.getByTestId('tool-pencil').tap();
+    const from = await at(teacher, 0.3, 0.4);
+    const cdp = await ctx.newCDPSession(teacher);
+    const touch = (type: string, x: number, y: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: Math.round(x), y: Math.round(y) }],
+      });
+    const scrolled = () =>
+      teacher.evaluate(() => [window.scrollY, document.scrollingElement?.scrollTop ?? 0, window.visualViewport?.scale]);
+    const before = await scrolled();
+    await touch('touchStart', from.x, from.y);
+    for (let i = 1; i <= 12; i++) await touch('touchMove', from.x + i * 12, from.y + i * 9);
+    await touch('touchEnd', 0, 0);
+    await expect(teacher.locator('[data-testid="annotation"][data-kind="pencil"]')).toHaveCount(1);
+    expect(await scrolled()).toEqual(before);
+    // The stroke went where the finger went (down and to the right of where it started).
+    const drawn = (await teacher.locator('[data-testid="annotation"]').boundingBox())!;
+    expect(drawn.x).toBeGreaterThan(from.x - 10);
+    expect(drawn.y).toBeGreaterThan(from.y - 10);
+    expect(drawn.width).toBeGreaterThan(100);
+    await expect(teacher.getByTestId('slide-page')).toHaveAttribute('data-zoom', '1');
+  } finally {
+    await ctx.close();
+  }
+});

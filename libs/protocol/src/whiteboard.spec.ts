@@ -77,6 +77,34 @@ describe('the whiteboard fold', () => {
     expect(state.whiteboard.multiUser).toBe(true);
     expect(annotationsOf(state.whiteboard, DECK, 2)).toHaveLength(1);
   });
+
+  it('keeps a page’s annotations while pages turn and presentations switch, and back', () => {
+    const other = '00000000-0000-4000-8000-0000000000d2';
+    const added = (id: string) =>
+      ({
+        type: 'presentation.added',
+        presentationId: id,
+        fileId: 'a'.repeat(64),
+        name: `${id}.pdf`,
+        format: 'pdf',
+        pages: 3,
+        processed: true,
+        isDefault: false,
+      }) as const;
+    const events: MeetingEvent[] = [
+      added(DECK),
+      { type: 'annotations.added', ...where, annotations: [by(ME, rect('shape-001'))] },
+      added(other),
+      { type: 'slide.changed', presentationId: other, page: 2 },
+      { type: 'annotations.added', presentationId: other, page: 2, annotations: [by(ME, rect('shape-002'))] },
+      { type: 'presentation.shown', presentationId: DECK },
+      { type: 'slide.changed', presentationId: DECK, page: 1 },
+    ];
+    let state = emptyMeeting(crypto.randomUUID(), 'Salle', new Date(0).toISOString());
+    for (const event of events) state = foldMeeting(state, { at: new Date(0).toISOString(), event });
+    expect(annotationsOf(state.whiteboard, DECK, 2).map((a) => a.id)).toEqual(['shape-001']);
+    expect(annotationsOf(state.whiteboard, other, 2).map((a) => a.id)).toEqual(['shape-002']);
+  });
 });
 
 describe('shapes as the protocol accepts them', () => {
