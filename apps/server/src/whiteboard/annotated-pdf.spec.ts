@@ -104,8 +104,30 @@ describe('annotated PDF: the document', () => {
     // /Rotate 90 on a MediaBox at (50, 100): displayed (x, y) is user (50 + y, 100 + x).
     expect(added).toMatch(/^q\n0 1 1 0 50 100 cm\n/);
     expect(added).toContain('0.878 0.192 0.192 rg 0.878 0.192 0.192 RG 2 w\n10 20 m 110 20 l 110 70 l 10 70 l h\nB Q');
-    expect(added).toMatch(/BT \/Helv\S* 12 Tf\n1 0 0 -1 10 111.66 Tm <[0-9A-F]+> Tj\nET Q/);
+    expect(added).toMatch(/BT \/Helv\S* 12 Tf\n1 0 0 -1 10 110.8 Tm <[0-9A-F]+> Tj\nET Q/);
     expect(after.getPage(1).node.Resources()!.lookup(PDFName.of('Font'))!.toString()).toContain('/Helv');
+  });
+
+  it('draws a note as paper lighter than its colour, edged in it, with the lines that fit', async () => {
+    const note = {
+      kind: 'note' as const,
+      // 40 pt high: 4 pt padding each side leaves 32 pt, two lines of 12 pt type (15 pt apart).
+      points: [
+        [0, 0],
+        [200, 40],
+      ] as [number, number][],
+      colour: '#ffd43b' as const,
+      size: 12,
+      fill: true,
+      text: 'one\ntwo\nthree',
+    };
+    const after = await PDFDocument.load(await annotatePdf(await twoPages(), [{ page: 1, shapes: [note] }]));
+    const added = contents(after, 0).at(-1)!;
+    // #ffd43b mixed with 70 % white; edged in #ffd43b.
+    expect(added).toContain('q 1 0.949 0.769 rg 1 0.831 0.231 RG 1 w\n0 0 m 200 0 l 200 40 l 0 40 l h\nB Q');
+    expect(added.match(/ Tj/g)).toHaveLength(2);
+    expect(added).toContain('1 0 0 -1 4 14.8 Tm');
+    expect(added).toContain('1 0 0 -1 4 29.8 Tm');
   });
 
   it('copies a PDF with no annotations unchanged in what it draws', async () => {

@@ -17,14 +17,14 @@ export interface AnnotatedPage {
   shapes: readonly DrawnShape[];
 }
 
-// Text is set as a browser sets Helvetica (Arial's metrics) at `line-height: 1.25`: each line
-// 1.25 em high, its baseline where the font's ascent (0.905 em) and descent (0.212 em) centre it.
+// Text and notes as the browser's SVG layer sets them (apps/web/src/lib/whiteboard/markup.ts):
+// Helvetica, lines 1.25 em apart, the first baseline 0.9 em below the top; a note's text 4 pt
+// inside its edges, on paper of its colour mixed with 70 % white, edged in its colour, and only
+// the lines that fit in it.
 const LINE_HEIGHT = 1.25;
-const BASELINE = (LINE_HEIGHT + 0.905 - 0.212) / 2;
-/** A note's text keeps this much of its font size from the note's edges. */
-const NOTE_PADDING = 0.5;
-/** A note's paper: its colour mixed with this much white. */
-const NOTE_LIGHTEN = 0.6;
+const BASELINE = 0.9;
+const NOTE_PADDING = 4;
+const NOTE_LIGHTEN = 0.7;
 const NOTE_INK = '#1e1e1e';
 
 /** Operators of one page go out in content streams of about this many characters. */
@@ -100,10 +100,10 @@ function shapeOperators(s: DrawnShape, translucent: string | null, text: (Letter
     if (!text) return '';
     const b = box(s.points);
     if (s.kind === 'text') return textOperators(s.text ?? '', b, s.size, colour, text);
-    const pad = s.size * NOTE_PADDING;
-    const inside = { x: b.x + pad, y: b.y + pad, width: b.width - 2 * pad };
-    const paper = `q ${rgb(s.colour, NOTE_LIGHTEN)} rg\n${pathOperators(shapePath(s))}\nf Q`;
-    return `${paper}\n${textOperators(s.text ?? '', inside, s.size, rgb(NOTE_INK), text)}`;
+    const inside = { x: b.x + NOTE_PADDING, y: b.y + NOTE_PADDING, width: b.width - 2 * NOTE_PADDING };
+    const fits = Math.max(1, Math.floor((b.height - 2 * NOTE_PADDING) / (s.size * LINE_HEIGHT)));
+    const paper = `q ${rgb(s.colour, NOTE_LIGHTEN)} rg ${colour} RG 1 w\n${pathOperators(shapePath(s))}\nB Q`;
+    return `${paper}\n${textOperators(s.text ?? '', inside, s.size, rgb(NOTE_INK), text, fits)}`;
   }
   // Lines and arrows are open: `fill` means nothing to them.
   const filled = s.fill && s.kind !== 'line' && s.kind !== 'arrow';
@@ -126,15 +126,20 @@ function geometryOf(page: PDFPage): PageGeometry {
   };
 }
 
-/** Lines of text in a box: its own line breaks, then words wrapped at `width` (a word wider than that is cut). */
+/**
+ * Lines of text in a box: its own line breaks, then words wrapped at `width` (a word wider than
+ * that is cut), at most `maxLines` of them.
+ */
 function textOperators(
   raw: string,
   at: { x: number; y: number; width: number },
   size: number,
   colour: string,
   text: Lettering & { key: string },
+  maxLines = Infinity,
 ): string {
-  const lines = wrapLines(winAnsi(raw, text.charset), at.width, (s) => text.font.widthOfTextAtSize(s, size));
+  const all = wrapLines(winAnsi(raw, text.charset), at.width, (s) => text.font.widthOfTextAtSize(s, size));
+  const lines = all.slice(0, maxLines);
   const ops = [`q ${colour} rg BT ${text.key} ${num(size)} Tf`];
   lines.forEach((line, i) => {
     if (!line) return;
