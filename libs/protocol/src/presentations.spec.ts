@@ -1,4 +1,5 @@
 import {
+  annotatedPdfUrl,
   FIT_PAGE,
   foldSlides,
   NO_SLIDES,
@@ -117,5 +118,13 @@ describe('page placement', () => {
     let v = FIT_PAGE;
     for (let i = 0; i < 20; i++) v = zoomViewport(v, 1);
     expect(v.zoom).toBe(8);
+  });
+});
+
+describe('file URLs', () => {
+  it('links the annotated PDF of one presentation, with the files token', () => {
+    expect(annotatedPdfUrl({ id: A, fileId: file('c') }, 'a.b+c/d')).toBe(
+      `/api/presentations/${file('c')}/download/annotated?presentation=${A}&access=a.b%2Bc%2Fd`,
+    );
   });
 });

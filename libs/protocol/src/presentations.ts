@@ -262,6 +262,16 @@ export type UploadResponse = z.infer<typeof UploadResponse>;
 export const FilesAccess = z.object({ access: z.string(), limits: UploadLimits });
 export type FilesAccess = z.infer<typeof FilesAccess>;
 
+/**
+ * Where to download a presentation's PDF with its annotations drawn in (GET; the files token as
+ * `access`). Allowed to whoever may download the PDF alone: moderators and the presenter always,
+ * others once the presenter has made the presentation downloadable.
+ */
+export function annotatedPdfUrl(p: Pick<Presentation, 'id' | 'fileId'>, access: string): string {
+  const query = `presentation=${encodeURIComponent(p.id)}&access=${encodeURIComponent(access)}`;
+  return `/api/presentations/${p.fileId}/download/annotated?${query}`;
+}
+
 /** Pushed to the meeting (live channel): thumbnails and text processed so far, never logged. */
 export const PresentationProgress = z.object({
   fileId: FileId,

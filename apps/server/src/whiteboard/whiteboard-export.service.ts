@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { annotationsOf, PresentationId, type Presentation, type Whiteboard } from '@estrade/protocol';
+import { logger } from '../logging/logger';
+import { CommandError } from '../meetings/command-error';
+import { baseName } from '../presentations/file-response';
+import { PresentationsAccess } from '../presentations/presentations-access';
+import { PresentationsService } from '../presentations/presentations.service';
+import type { AnnotatedPage } from './annotated-pdf';
+import type { ExportReply, ExportTask } from './annotate-worker';
+
+/**
+ * Exports run one worker thread each, two at a time (a class downloading at the end of the
+ * lesson queues up rather than taking every core), and each within a time and memory budget:
+ * a page may hold 5,000 shapes of 10,000 points, and a PDF may be 50 MB.
+ */
+const RUNNING = 2;
+const WAITING = 32;
+const TIME_LIMIT_MS = 60_000;
+const HEAP_MB = 1024;
+
+export type AnnotatedPdf = { name: string } & ({ file: string } | { bytes: Uint8Array });
+
+/** The annotated PDF download: a presentation's PDF with its annotations drawn in as vectors. */
+@Injectable()
+export class WhiteboardExportService {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly access: PresentationsAccess,
+    private readonly presentations: PresentationsService,
+  ) {}
+
+  /**
+   * The PDF of presentation `presentationId` (made of file `fileId`) with its annotations, for
+   * a caller who may download it: on the same terms as the PDF alone.
+   */
+  async annotated(req: Request, fileId: string, presentationId: unknown): Promise<AnnotatedPdf> {
+    const { caller, presentations } = await this.access.presentationsOf(req, fileId);
+    const id = PresentationId.safeParse(presentationId);
+    if (!id.success) throw new CommandError('malformed', 'The presentation (query parameter presentation) is missing');
+    const p = presentations.find((x) => x.id === id.data);
+    if (!p) throw new CommandError('not_found', 'No such presentation in this meeting');
+    this.access.toDownload(caller, [p]);
+    const name = `${baseName(p.name)} (annotated).pdf`;
+    const file = this.presentations.pdfPath(fileId);
+    const pages = annotatedPages(caller.state.whiteboard, p);
+    // Nothing drawn: the PDF as it is.
+    if (pages.length === 0) return { name, file };
+    return { name, bytes: await this.turn(() => this.draw({ file, pages })) };
+  }
+
+  private async turn<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= RUNNING) {
+      if (this.waiting.length >= WAITING) {
+        throw new CommandError('busy', 'Many annotated PDFs are being made: try again in a minute');
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private draw(task: ExportTask): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'annotate-worker.js'), {
+        workerData: task,
+        resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
+      });
+      // Workers must not keep the process alive on their own.
+      worker.unref();
+      let settled = false;
+      const settle = (result: Uint8Array | CommandError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        void worker.terminate();
+        if (result instanceof CommandError) reject(result);
+        else resolve(result);
+      };
+      const timer = setTimeout(() => {
+        logger.warn({ file: task.file }, 'annotated PDF timed out: stopping its worker');
+        settle(new CommandError('conversion_timeout', 'Drawing the annotations into this PDF took too long'));
+      }, TIME_LIMIT_MS);
+      worker.on('message', (r: ExportReply) => {
+        if (r.ok) return settle(r.pdf);
+        logger.warn({ file: task.file, err: r.message }, 'annotated PDF failed');
+        settle(
+          new CommandError(
+            r.code,
+            r.code === 'encrypted'
+              ? 'This PDF is encrypted: annotations cannot be added to it (download the PDF alone)'
+              : 'Annotations cannot be added to this PDF (download the PDF alone)',
+          ),
+        );
+      });
+      // Out of memory or crashed: the export fails alone.
+      worker.on('error', (err) => {
+        logger.warn({ file: task.file, err: String(err) }, 'annotated PDF worker failed');
+        settle(new CommandError('conversion_failed', 'The annotated PDF could not be made'));
+      });
+      worker.on('exit', () => settle(new CommandError('conversion_failed', 'The annotated PDF could not be made')));
+    });
+  }
+}
+
+/** The annotated pages of a presentation, with what drawing needs of each shape. */
+function annotatedPages(whiteboard: Whiteboard, p: Presentation): AnnotatedPage[] {
+  const pages: AnnotatedPage[] = [];
+  for (let page = 1; page <= p.pages; page++) {
+    const shapes = annotationsOf(whiteboard, p.id, page).map(({ kind, points, colour, size, fill, text }) => ({
+      kind,
+      points,
+      colour,
+      size,
+      fill,
+      text,
+    }));
+    if (shapes.length) pages.push({ page, shapes });
+  }
+  return pages;
+}
