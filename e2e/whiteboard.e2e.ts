@@ -167,7 +167,7 @@ test('the presenter draws with a finger on a tablet: the page does not scroll or
     await teacher.getByTestId('tool-pencil').tap();
     const from = await at(teacher, 0.3, 0.4);
     const cdp = await ctx.newCDPSession(teacher);
-    const touch = (type: string, x: number, y: number) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,
         touchPoints: type === 'touchEnd' ? [] : [{ x: Math.round(x), y: Math.round(y) }],
