@@ -12,6 +12,8 @@ import type { MeetingState } from './meeting';
 /** Limits of the whiteboard, checked by the schemas and the fold's callers alike. */
 export const WHITEBOARD_LIMITS = {
   pointsPerStroke: 10_000,
+  /** New points of a stroke in progress sent at once (one frame's worth, with room to catch up). */
+  pointsPerDraft: 500,
   textLength: 2_000,
   shapesPerPage: 5_000,
   /** Shapes in one add (an undone "clear mine" comes back in a few commands). */
@@ -238,7 +240,12 @@ export const whiteboard = defineSlice({
  */
 export const AnnotationDraft = z
   .object({ ...Where, offset: z.number().int().min(0).max(WHITEBOARD_LIMITS.pointsPerStroke), shape: Shape })
-  .strict();
+  .strict()
+  // A frame's worth of new points, not a whole stroke: relayed to every client, so kept small.
+  .refine((d) => d.shape.points.length <= WHITEBOARD_LIMITS.pointsPerDraft, {
+    message: `at most ${WHITEBOARD_LIMITS.pointsPerDraft} points in one draft`,
+    path: ['shape', 'points'],
+  });
 export const AnnotationDraftRelay = z.object({
   from: ParticipantId,
   ...Where,

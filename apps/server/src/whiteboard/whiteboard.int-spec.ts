@@ -297,6 +297,15 @@ describe('the whiteboard (real server, socket.io clients)', () => {
       expect(got[0]).toMatchObject({ from: teacher.id, ...where });
     }
     expect(await logLength(teacher)).toBe(before);
+    // A whole stroke in one draft is refused: drafts carry a frame's new points.
+    const big = Array.from({ length: WHITEBOARD_LIMITS.pointsPerDraft + 1 }, (_, i) => [i, 20]);
+    expect(
+      await teacher.socket.timeout(5000).emitWithAck(SOCKET.annotationDraft, {
+        ...where,
+        offset: 0,
+        shape: { id, kind: 'pencil', points: big, colour: '#1e1e1e', size: 3, fill: false },
+      }),
+    ).toMatchObject({ ok: false, code: 'malformed' });
   });
 
   it("hides a viewer's cursor from other viewers under the cursors lock, never from the teacher", async () => {

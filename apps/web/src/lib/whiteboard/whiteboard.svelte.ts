@@ -14,6 +14,7 @@ import {
   type Shape,
   type ShapeKind,
   type WhiteboardAction,
+  WHITEBOARD_LIMITS,
 } from '@estrade/protocol';
 import { CommandRefused, type ClassroomConnection } from '../classroom/connection.svelte';
 import type { Run } from '../classroom/feedback';
@@ -197,11 +198,13 @@ export class WhiteboardStore {
       const d = this.pendingDraft;
       if (d) {
         this.pendingDraft = null;
-        const points = d.shape.points.slice(d.offset);
+        // Catching up (after a stall) sends the latest points only; the finished shape has them all.
+        const from = Math.max(d.offset, d.shape.points.length - WHITEBOARD_LIMITS.pointsPerDraft);
+        const points = d.shape.points.slice(from);
         if (points.length) {
           this.conn.transient(SOCKET.annotationDraft, {
             ...d.where,
-            offset: d.offset,
+            offset: from,
             shape: { ...d.shape, points },
           });
           this.sentPoints.set(d.shape.id, d.shape.points.length);
