@@ -1,5 +1,7 @@
 // The real server for a benchmark: its own data folder (embedded PostgreSQL and LiveKit on the
-// given ports), started and awaited; `stop()` ends it and removes the folder.
+// given ports), started and awaited; `stop()` ends it and removes the folder. `env` adds to or
+// overrides the environment (a limit raised for the benchmark), `nodeArgs` go to node itself
+// (`--cpu-prof`); `pid` is the server's process, to read its CPU time.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,10 +9,10 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
-export async function startBenchServer({ name, port, postgresPort, livekitPort, rtcPort }) {
+export async function startBenchServer({ name, port, postgresPort, livekitPort, rtcPort, env = {}, nodeArgs = [] }) {
   const dataDir = mkdtempSync(join(tmpdir(), `estrade-${name}-`));
   chmodSync(dataDir, 0o755);
-  const server = spawn(process.execPath, [join(root, 'apps/server/dist/apps/server/src/main.js')], {
+  const server = spawn(process.execPath, [...nodeArgs, join(root, 'apps/server/dist/apps/server/src/main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -20,6 +22,7 @@ export async function startBenchServer({ name, port, postgresPort, livekitPort, 
       EMBEDDED_LIVEKIT_PORT: String(livekitPort),
       EMBEDDED_LIVEKIT_RTC_PORT: String(rtcPort),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -43,5 +46,5 @@ export async function startBenchServer({ name, port, postgresPort, livekitPort, 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, root, stop };
+  return { base, root, stop, pid: server.pid };
 }
