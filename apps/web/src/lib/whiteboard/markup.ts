@@ -74,7 +74,8 @@ function text(a: Shape): string {
 export function shapeMarkup(a: Shape, data: string, complete = true): string {
   if (a.kind === 'text' || a.kind === 'note') return `<g ${data}>${text(a)}</g>`;
   if (isFilledOutline(a.kind)) {
-    const opacity = a.kind === 'highlighter' ? ` opacity="${HIGHLIGHTER_OPACITY}"` : '';
+    // fill-opacity, not opacity: the same look for one filled outline, without a layer of its own to paint.
+    const opacity = a.kind === 'highlighter' ? ` fill-opacity="${HIGHLIGHTER_OPACITY}"` : '';
     const d = complete ? shapePath(a) : strokeOutline(a, false);
     return `<path ${data} d="${d}" fill="${a.colour}"${opacity}/>`;
   }
