@@ -83,7 +83,7 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
     it('an oversized message: the connection is dropped, the log untouched', async () => {
       const { teacher, student } = await classroom.withTeacherAndStudent();
       const before = await server.log(teacher.meetingId);
-      await expect(student.send({ type: 'audio.set-mode', mode: 'x'.repeat(200_000) })).rejects.toThrow();
+      await expect(student.send({ type: 'audio.set-mode', mode: 'x'.repeat(600 * 1024) })).rejects.toThrow(); // over the 512 KiB limit
       expect(await server.log(teacher.meetingId)).toEqual(before);
     });
   });

@@ -40,52 +40,46 @@ export class MeetingsRepository {
   }
 
   /**
-   * Appends events in one transaction. The row lock taken by the UPDATE orders concurrent
-   * appends, so sequence numbers are gap-free per meeting even across server instances.
+   * Appends events in one statement, so one round trip to PostgreSQL (a statement is its own
+   * transaction). The row lock taken by the UPDATE of the meeting orders concurrent appends, so
+   * sequence numbers are gap-free per meeting even across server instances. Ending with "close
+   * the room" closes it in the same statement: once anyone has heard of the end, the room's links
+   * already say it is closed.
    */
   async append(meetingId: string, items: NewEvent[], at: Date): Promise<LoggedEvent[]> {
-    return this.db.transaction(async (tx) => {
-      const rows: { last_seq: string }[] = await tx.query(
-        `UPDATE meetings SET last_seq = last_seq + $2,
-           ended_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE ended_at END
-         WHERE id = $1 RETURNING last_seq`,
-        [meetingId, items.length, items.some((i) => i.event.type === 'meeting.ended'), at],
-      );
-      // Raw UPDATE ... RETURNING through TypeORM's postgres driver answers [rows, count].
-      const row = Array.isArray(rows[0]) ? (rows[0] as unknown as { last_seq: string }[])[0] : rows[0];
-      // Ending with "close the room" closes it in the same transaction: once anyone has heard
-      // of the end, the room's links already say it is closed.
-      if (items.some((i) => i.event.type === 'meeting.ended' && i.event.roomClosed)) {
-        await tx.query(
-          `UPDATE rooms SET closed_at = $2 WHERE id = (SELECT room_id FROM meetings WHERE id = $1) AND closed_at IS NULL`,
-          [meetingId, at],
-        );
-      }
-      const first = Number(row.last_seq) - items.length + 1;
-      const logged = items.map((item, i) => ({
-        seq: first + i,
-        at: at.toISOString(),
-        actor: item.actor,
-        audience: item.audience ?? null,
-        event: item.event,
-      }));
-      await tx.getRepository(MeetingEventEntity).insert(
-        logged.map((l) => {
-          const { type, ...payload } = l.event;
-          return {
-            meetingId,
-            seq: String(l.seq),
-            at,
-            actor: l.actor,
-            type,
-            version: eventVersion(type),
-            payload,
-            audience: l.audience,
-          };
-        }),
-      );
-      return logged;
+    const ends = items.some((i) => i.event.type === 'meeting.ended');
+    const closes = items.some((i) => i.event.type === 'meeting.ended' && i.event.roomClosed);
+    const rows = items.map((item) => {
+      const { type, ...payload } = item.event;
+      return { actor: item.actor, type, version: eventVersion(type), payload, audience: item.audience ?? null };
     });
+    const inserted: { seq: string }[] = await this.db.query(
+      `WITH m AS (
+         UPDATE meetings SET last_seq = last_seq + $2,
+           ended_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE ended_at END
+         WHERE id = $1 RETURNING last_seq, room_id
+       ), closed AS (
+         UPDATE rooms SET closed_at = $4 FROM m
+         WHERE $5::boolean AND rooms.id = m.room_id AND rooms.closed_at IS NULL
+         RETURNING rooms.id
+       )
+       INSERT INTO meeting_events (meeting_id, seq, at, actor, type, version, payload, audience)
+       SELECT $1, m.last_seq - $2 + e.ord, $4, (e.item->>'actor')::uuid, e.item->>'type',
+              (e.item->>'version')::smallint, e.item->'payload', NULLIF(e.item->'audience', 'null'::jsonb)
+       FROM m, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(item, ord)
+       ORDER BY e.ord
+       RETURNING seq`,
+      [meetingId, items.length, ends, at, closes, JSON.stringify(rows)],
+    );
+    if (inserted.length !== items.length) throw new Error(`meeting ${meetingId} not found: nothing appended`);
+    const first = Math.min(...inserted.map((r) => Number(r.seq)));
+    return items.map((item, i) => ({
+      seq: first + i,
+      at: at.toISOString(),
+      actor: item.actor,
+      audience: item.audience ?? null,
+      event: item.event,
+    }));
   }
 
   async eventsAfter(meetingId: string, seq: number): Promise<LoggedEvent[]> {
