@@ -57,8 +57,10 @@ test('a teacher runs the class: hands in order, mute all but the presenter, a mi
           ?.canPublishSources,
     )
     .not.toContain(TrackSource.MICROPHONE);
-  // The locked button is marked disabled (aria-disabled, reason in its tooltip) yet says why on a click.
-  await noah.getByTestId('toggle-mic').click({ force: true });
+  // The locked button looks refused and carries the reason (tooltip, description); a click says it too.
+  await expect(noah.getByTestId('toggle-mic')).toHaveAttribute('data-refused', 'true');
+  await expect(noah.getByTestId('toggle-mic')).toHaveAccessibleDescription('A moderator has locked microphones.');
+  await noah.getByTestId('toggle-mic').click();
   await expect(noah.getByTestId('notice')).toContainText('locked microphones');
   expect(
     (await lk.listParticipants(meetingIdOf(teacher)))

@@ -73,7 +73,12 @@ test('the classroom fits a laptop and a phone, its toolbar stays on one row, rea
   await expect(student.getByTestId('layout-pushed-badge')).toBeVisible();
   await student.getByTestId('layout-menu').click();
   await expect(student.getByTestId('layout-pushed')).toBeVisible();
-  await student.getByTestId('layout-presentation').click({ force: true });
+  // The choices look refused, with the reason; a click says it and changes nothing.
+  await expect(student.getByTestId('layout-presentation')).toHaveAccessibleDescription(
+    'A moderator chose this layout for everyone',
+  );
+  await student.getByTestId('layout-presentation').click();
+  await expect(student.getByTestId('notice')).toContainText('A moderator chose this layout for everyone');
   await expect(student.getByTestId('classroom')).toHaveAttribute('data-focus', 'video');
   await shoot(student, 'classroom-student-1440-video');
 
