@@ -59,7 +59,11 @@ test('every page has no serious or critical axe-core violation', async ({ person
   await teacher.locator('li', { hasText: 'Jade' }).getByTestId('participant-actions').click();
   found.push(...(await seriousViolations(teacher, 'classroom-teacher')));
   await teacher.keyboard.press('Escape');
+  // The student's page with its "more" menu open: checkboxes, radios and groups of a menu.
+  await guest.getByTestId('more').click();
+  await expect(guest.getByRole('menu')).toBeVisible();
   found.push(...(await seriousViolations(guest, 'classroom-student')));
+  await guest.keyboard.press('Escape');
 
   teacher.once('dialog', (d) => void d.accept());
   await teacher.getByTestId('end-meeting').click();
