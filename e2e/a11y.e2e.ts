@@ -59,7 +59,11 @@ test('every page has no serious or critical axe-core violation', async ({ person
   await teacher.locator('li', { hasText: 'Jade' }).getByTestId('participant-actions').click();
   found.push(...(await seriousViolations(teacher, 'classroom-teacher')));
   await teacher.keyboard.press('Escape');
+  // The student's page with its "more" menu open: checkboxes, radios and groups of a menu.
+  await guest.getByTestId('more').click();
+  await expect(guest.getByRole('menu')).toBeVisible();
   found.push(...(await seriousViolations(guest, 'classroom-student')));
+  await guest.keyboard.press('Escape');
 
   teacher.once('dialog', (d) => void d.accept());
   await teacher.getByTestId('end-meeting').click();
@@ -130,6 +134,84 @@ test('a student joins, raises a hand, writes in the chat and leaves with the key
   await student.keyboard.press('Alt+KeyL');
   await expect(student.getByTestId('bye')).toHaveAttribute('data-reason', 'left');
   expect(errors).toEqual([]);
+});
+
+test('the layout menu works with the keyboard alone, as a menu button does, and its keys do not turn the slides', async ({
+  person,
+}) => {
+  const teacher = await person();
+  const { moderatorLink } = await createRoom(teacher, 'Musique 6e');
+  await join(teacher, moderatorLink, 'Mme Lenoir', 'microphone');
+  const pageNumber = await teacher.getByTestId('slide-page-number').textContent();
+  const button = teacher.getByTestId('layout-menu');
+  const menu = teacher.getByRole('menu');
+  const focused = (testid: string) => expect(teacher.getByTestId(testid)).toBeFocused();
+
+  // Tab reaches the button from the top of the page.
+  for (let i = 0; i < 20 && !(await button.evaluate((el) => el === document.activeElement)); i++) {
+    await teacher.keyboard.press('Tab');
+  }
+  await expect(button).toBeFocused();
+  await expect(button).toHaveAttribute('aria-haspopup', 'menu');
+
+  // Enter opens it on its first item; the arrows go round, Home and End jump.
+  await teacher.keyboard.press('Enter');
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  await expect(menu.getByRole('menuitemradio')).toHaveCount(2);
+  await expect(menu.getByRole('menuitemradio', { checked: true })).toHaveAttribute(
+    'data-testid',
+    'layout-presentation',
+  );
+  await focused('layout-presentation');
+  await teacher.keyboard.press('ArrowDown');
+  await focused('layout-video');
+  await teacher.keyboard.press('ArrowDown');
+  await focused('layout-push');
+  await teacher.keyboard.press('ArrowDown');
+  await focused('layout-presentation');
+  await teacher.keyboard.press('ArrowUp');
+  await focused('layout-push');
+  await teacher.keyboard.press('Home');
+  await focused('layout-presentation');
+  await teacher.keyboard.press('End');
+  await focused('layout-push');
+
+  // Escape closes it and gives the focus back to the button.
+  await teacher.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(button).toBeFocused();
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+
+  // ArrowUp opens it on its last item, ArrowDown on its first; Enter chooses and closes.
+  await teacher.keyboard.press('ArrowUp');
+  await focused('layout-push');
+  await teacher.keyboard.press('Escape');
+  await teacher.keyboard.press('ArrowDown');
+  await focused('layout-presentation');
+  await teacher.keyboard.press('ArrowDown');
+  await teacher.keyboard.press('Enter');
+  await expect(teacher.getByTestId('classroom')).toHaveAttribute('data-focus', 'video');
+  await expect(menu).toHaveCount(0);
+  await expect(button).toBeFocused();
+
+  // Space opens it too, and chooses.
+  await teacher.keyboard.press('Space');
+  await focused('layout-presentation');
+  await expect(teacher.getByTestId('layout-video')).toHaveAttribute('aria-checked', 'true');
+  await teacher.keyboard.press('Space');
+  await expect(teacher.getByTestId('classroom')).toHaveAttribute('data-focus', 'presentation');
+  await expect(menu).toHaveCount(0);
+  await expect(button).toBeFocused();
+
+  // Tab leaves it, closed, for what comes after the button.
+  await teacher.keyboard.press('Enter');
+  await focused('layout-presentation');
+  await teacher.keyboard.press('Tab');
+  await expect(menu).toHaveCount(0);
+  await expect(teacher.getByTestId('language')).toBeFocused();
+
+  // The presenter's slides took none of the menu's arrows, Home or End.
+  await expect(teacher.getByTestId('slide-page-number')).toHaveText(pageNumber!);
 });
 
 test('no console error on a normal join, a reload, a removal and the end of the meeting', async ({ person }) => {

@@ -15,15 +15,20 @@ test('a teacher runs the class: hands in order, mute all but the presenter, a mi
   const listed = await listedParticipants(teacher);
   const id = (name: string) => listed.find((p) => p.text.includes(name))!.id;
 
-  // Hands go up in an order; the teacher's queue shows that order.
+  // Hands go up in an order; the teacher's participant list shows that order, numbered.
   for (const page of [noah, ines, lea]) {
     await page.getByTestId('toggle-hand').click();
     await expect(page.getByTestId('toggle-hand')).toHaveAttribute('aria-pressed', 'true');
   }
-  await expect(teacher.getByTestId('hand-queue').locator('li')).toHaveText([/Noah/, /Inès/, /Léa/]);
+  const raised = teacher.getByTestId('participant-list').locator('li[data-hand="true"]');
+  await expect(raised.getByTestId('participant-name')).toHaveText(['Noah', 'Inès', 'Léa']);
+  await expect(raised.getByTestId('hand-raised').locator('small')).toHaveText(['1', '2', '3']);
   await teacher.getByTestId('lower-all-hands').click();
-  await expect(teacher.getByTestId('hand-queue')).toHaveCount(0);
-  await expect(noah.getByTestId('toggle-hand')).toHaveAttribute('aria-pressed', 'false');
+  await expect(raised).toHaveCount(0);
+  await expect(teacher.getByTestId('lower-all-hands')).toHaveCount(0);
+  for (const page of [noah, ines, lea]) {
+    await expect(page.getByTestId('toggle-hand')).toHaveAttribute('aria-pressed', 'false');
+  }
 
   // Léa becomes presenter; the teacher mutes everyone but her.
   await participantAction(teacher.locator(`li[data-participant-id="${id('Léa')}"]`), 'make-presenter');
@@ -52,8 +57,10 @@ test('a teacher runs the class: hands in order, mute all but the presenter, a mi
           ?.canPublishSources,
     )
     .not.toContain(TrackSource.MICROPHONE);
-  // The locked button is marked disabled (aria-disabled, reason in its tooltip) yet says why on a click.
-  await noah.getByTestId('toggle-mic').click({ force: true });
+  // The locked button looks refused and carries the reason (tooltip, description); a click says it too.
+  await expect(noah.getByTestId('toggle-mic')).toHaveAttribute('data-refused', 'true');
+  await expect(noah.getByTestId('toggle-mic')).toHaveAccessibleDescription('A moderator has locked microphones.');
+  await noah.getByTestId('toggle-mic').click();
   await expect(noah.getByTestId('notice')).toContainText('locked microphones');
   expect(
     (await lk.listParticipants(meetingIdOf(teacher)))

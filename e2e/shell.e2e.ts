@@ -73,7 +73,12 @@ test('the classroom fits a laptop and a phone, its toolbar stays on one row, rea
   await expect(student.getByTestId('layout-pushed-badge')).toBeVisible();
   await student.getByTestId('layout-menu').click();
   await expect(student.getByTestId('layout-pushed')).toBeVisible();
-  await student.getByTestId('layout-presentation').click({ force: true });
+  // The choices look refused, with the reason; a click says it and changes nothing.
+  await expect(student.getByTestId('layout-presentation')).toHaveAccessibleDescription(
+    'A moderator chose this layout for everyone',
+  );
+  await student.getByTestId('layout-presentation').click();
+  await expect(student.getByTestId('notice')).toContainText('A moderator chose this layout for everyone');
   await expect(student.getByTestId('classroom')).toHaveAttribute('data-focus', 'video');
   await shoot(student, 'classroom-student-1440-video');
 
@@ -99,4 +104,39 @@ test('the classroom fits a laptop and a phone, its toolbar stays on one row, rea
     }
     await shoot(teacher, `classroom-teacher-390-${tab}`);
   }
+});
+
+test('a refused slides command is said beside the slides toolbar, in its own status line, not above the action bar', async ({
+  person,
+}) => {
+  const teacher = await person();
+  await teacher.setViewportSize(WIDE);
+  const { moderatorLink } = await createRoom(teacher, 'Histoire 4e');
+  await join(teacher, moderatorLink, 'M. Garnier', 'microphone');
+  await expect(teacher.getByTestId('slide-page-number')).toHaveText(/^Page 1 of/);
+  const status = teacher.getByTestId('slides-notice');
+  await expect(status).toHaveRole('status');
+  await expect(status).toBeEmpty();
+
+  // Page turns faster than any hand (key presses dispatched in the page): past the paging rate,
+  // the server refuses them.
+  await teacher.evaluate(() => {
+    for (let i = 0; i < 60; i++) {
+      for (const key of ['ArrowRight', 'ArrowLeft']) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+    }
+  });
+  await expect(status).toHaveText('Too many attempts or messages at once: wait a moment and try again.');
+  await expect(teacher.getByTestId('notice')).toHaveCount(0);
+  // Just under the slides' toolbars (a second row may come under the first), inside the slides.
+  const bottoms = await teacher
+    .getByTestId('slides')
+    .getByRole('toolbar')
+    .evaluateAll((bars) => bars.map((bar) => bar.getBoundingClientRect().bottom));
+  const said = (await status.boundingBox())!;
+  expect(said.y).toBeGreaterThanOrEqual(Math.max(...bottoms));
+  expect(said.y).toBeLessThan(Math.max(...bottoms) + 24);
+  await shoot(teacher, 'slides-refused-1440');
+
+  await teacher.getByTestId('slides-notice-dismiss').click();
+  await expect(status).toBeEmpty();
 });

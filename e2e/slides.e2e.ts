@@ -114,7 +114,9 @@ test('a file over the limit or of the wrong kind gets a clear message; downloads
   await expect(student.getByTestId('slide-page-number')).toHaveText('Page 1 of 3');
   await expect(student.getByTestId('download-original')).toHaveCount(0);
   await teacher.getByTestId('presentation-menu').click();
-  await teacher.getByTestId('toggle-downloadable').check();
+  // A switch of the menu: it shows the meeting's state, so it is checked once the server agrees.
+  await teacher.getByTestId('toggle-downloadable').click();
+  await expect(teacher.getByTestId('toggle-downloadable')).toBeChecked();
   await expect(student.getByTestId('download-original')).toBeVisible();
   const download = student.waitForEvent('download');
   await student.getByTestId('download-original').click();

@@ -18,8 +18,10 @@ import { permits, publishable, type Ask } from './permissions';
  * why something was refused. Components reach it with `getClassroom()` (./context).
  */
 export class ClassroomContext {
-  /** Why the last action was refused, in the participant's language. */
+  /** Why the last action was refused, in the participant's language (above the action bar). */
   notice = $state('');
+  /** Why the last slides command was refused: said beside the slides' toolbar, where it was given. */
+  slidesNotice = $state('');
   /** A clock for what fades (reactions, typing, notifications), ticking once a second. */
   now = $state(Date.now());
   readonly chat: ChatStore;
@@ -36,8 +38,15 @@ export class ClassroomContext {
     confirm: Confirm = (question) => window.confirm(question),
   ) {
     this.chat = new ChatStore(conn, this.run);
-    this.slides = new SlidesStore(conn, this.run);
-    this.whiteboard = new WhiteboardStore(conn, this.run);
+    this.slides = new SlidesStore(
+      conn,
+      this.runInto((text) => (this.slidesNotice = text)),
+    );
+    // Whiteboard refusals are said by the slides' toolbar too: the tools sit there.
+    this.whiteboard = new WhiteboardStore(
+      conn,
+      this.runInto((text) => (this.slidesNotice = text)),
+    );
     this.participants = new ParticipantsStore(conn, this.run, confirm);
     this.controls = new ControlsStore(conn, this.run, confirm);
     this.access = new AccessStore(conn, this.run);
@@ -75,20 +84,32 @@ export class ClassroomContext {
   mayPublish = (source: MediaSource): boolean =>
     !!this.conn.state && publishable(this.conn.state, this.conn.you).includes(source);
 
+  /** A refusal in the participant's language. */
+  errorText = (err: unknown): string => (err instanceof CommandRefused ? i18n.error(err.code) : i18n.error('internal'));
+
   showError = (err: unknown) => {
-    this.notice = err instanceof CommandRefused ? i18n.error(err.code) : i18n.error('internal');
+    this.notice = this.errorText(err);
   };
 
-  run: Run = async (action) => {
-    this.notice = '';
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      this.showError(err);
-      return false;
-    }
+  showSlidesError = (err: unknown) => {
+    this.slidesNotice = this.errorText(err);
   };
+
+  run: Run = this.runInto((text) => (this.notice = text));
+
+  /** A Run whose refusal is shown in one place; a new attempt clears the last one. */
+  private runInto(show: (text: string) => void): Run {
+    return async (action) => {
+      show('');
+      try {
+        await action();
+        return true;
+      } catch (err) {
+        show(this.errorText(err));
+        return false;
+      }
+    };
+  }
 
   /** Starts the clock and the stores' listeners; returns what stops them. */
   start(onChatNotice: Parameters<ChatStore['start']>[0]): () => void {

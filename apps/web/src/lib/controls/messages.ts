@@ -3,9 +3,7 @@ import type { Translation } from '../i18n/translation';
 /** Texts of the teacher's controls, hands, statuses and reactions. English is the reference: French must have the same keys (checked by the type). */
 export const en = {
   'hand.raise': 'Raise hand',
-  'hand.lower': 'Lower hand',
   'hand.raised': 'Hand raised',
-  'hands.title': 'Raised hands ({count})',
   'hands.lowerAll': 'Lower all hands',
   'controls.muteAll': 'Mute all',
   'controls.muteAllButPresenter': 'Mute all but the presenter',
@@ -41,9 +39,7 @@ export const en = {
 
 export const fr: Translation<typeof en> = {
   'hand.raise': 'Lever la main',
-  'hand.lower': 'Baisser la main',
   'hand.raised': 'Main levée',
-  'hands.title': 'Mains levées ({count})',
   'hands.lowerAll': 'Baisser toutes les mains',
   'controls.muteAll': 'Couper tous les micros',
   'controls.muteAllButPresenter': 'Couper tous les micros sauf le présentateur',
