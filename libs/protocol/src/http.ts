@@ -70,6 +70,7 @@ export const SOCKET = {
   fatal: 'fatal',
   mediaToken: 'media.token',
   sessionRenew: 'session.renew',
+  clock: 'clock',
   chatHistory: 'chat.history',
   chatTyping: 'chat.typing',
   slidePan: 'slide.pan',

@@ -8,6 +8,7 @@ export * from './presentations';
 export * from './whiteboard';
 export * from './whiteboard-geometry';
 export * from './whiteboard-history';
+export * from './timer';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';

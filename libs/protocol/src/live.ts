@@ -18,6 +18,10 @@ export type MediaToken = z.infer<typeof MediaToken>;
 export const SessionRenewal = z.object({ sessionToken: z.string(), sessionExpiresAt: z.string() });
 export type SessionRenewal = z.infer<typeof SessionRenewal>;
 
+/** Reply of the `clock` request: the server's time, for clients to show timers as the server counts. */
+export const ServerClock = z.object({ now: z.number() });
+export type ServerClock = z.infer<typeof ServerClock>;
+
 /** A request that carries nothing: no argument, or an empty object. */
 const Nothing = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
@@ -54,6 +58,7 @@ export const LIVE_REQUESTS = {
   'media.token': { request: Nothing, reply: MediaToken, who: 'anyone', rate: { burst: 10, everyMs: 2000 } },
   'session.renew': { request: Nothing, reply: SessionRenewal, who: 'anyone', rate: { burst: 10, everyMs: 5000 } },
   'presentation.access': { request: Nothing, reply: FilesAccess, who: 'anyone', rate: { burst: 20, everyMs: 1000 } },
+  clock: { request: Nothing, reply: ServerClock, who: 'anyone', rate: { burst: 10, everyMs: 1000 } },
   'chat.history': { request: ChatHistoryRequest, reply: ChatHistory, who: 'anyone', rate: { burst: 10, everyMs: 500 } },
 } as const satisfies Record<string, RequestSpec>;
 

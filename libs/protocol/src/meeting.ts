@@ -8,6 +8,7 @@ import { lifecycle } from './lifecycle';
 import { ParticipantsState, participants, seesParticipant } from './participants';
 import { PresentationsState, presentations } from './presentations';
 import { WhiteboardState, whiteboard } from './whiteboard';
+import { TimerState, timer } from './timer';
 import type { Rule } from './rules';
 import type { Slice, Upgrade, Viewer } from './slice';
 
@@ -15,7 +16,17 @@ import type { Slice, Upgrade, Viewer } from './slice';
  * The meeting is the composition of its features' slices: a new feature adds its slice to this
  * list and its part of the state to `SliceStates` below; everything else is derived from them.
  */
-export const SLICES = [participants, controls, access, chat, presentations, whiteboard, layout, lifecycle] as const;
+export const SLICES = [
+  participants,
+  controls,
+  access,
+  chat,
+  presentations,
+  whiteboard,
+  timer,
+  layout,
+  lifecycle,
+] as const;
 
 /** Each slice's part of the meeting state; their defaults are a new meeting's. */
 const SliceStates = z.object({
@@ -25,6 +36,7 @@ const SliceStates = z.object({
   ...ChatState.shape,
   ...PresentationsState.shape,
   ...WhiteboardState.shape,
+  ...TimerState.shape,
   ...LayoutState.shape,
 });
 

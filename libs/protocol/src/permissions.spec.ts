@@ -161,6 +161,11 @@ const expected: Row[] = [
   },
   { command: { type: 'annotation.clear-all', ...where }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'whiteboard.set-multi-user', enabled: true }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'timer.start', mode: 'stopwatch', sound: false }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'timer.pause' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'timer.resume' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'timer.reset' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'timer.clear' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {

@@ -9,6 +9,7 @@ import { ControlsModule } from '../controls/controls.module';
 import { LayoutModule } from '../layout/layout.module';
 import { PresentationsModule } from '../presentations/presentations.module';
 import { WhiteboardModule } from '../whiteboard/whiteboard.module';
+import { TimerModule } from '../timer/timer.module';
 import { ClassroomGateway } from './classroom.gateway';
 import { CommandRegistry } from './command-registry';
 
@@ -23,6 +24,7 @@ import { CommandRegistry } from './command-registry';
     ChatModule,
     PresentationsModule,
     WhiteboardModule,
+    TimerModule,
     LayoutModule,
   ],
   providers: [ClassroomGateway, CommandRegistry],

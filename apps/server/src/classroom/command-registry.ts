@@ -8,6 +8,7 @@ import { MeetingsCommands } from '../meetings/meetings.commands';
 import { ParticipantsCommands } from '../participants/participants.commands';
 import { PresentationsCommands } from '../presentations/presentations.commands';
 import { WhiteboardCommands } from '../whiteboard/whiteboard.commands';
+import { TimerCommands } from '../timer/timer.commands';
 
 /**
  * Every command's one handler, from the feature that owns it. Each feature's handlers cover
@@ -24,6 +25,7 @@ export class CommandRegistry implements OnModuleInit {
     private readonly chat: ChatCommands,
     private readonly presentations: PresentationsCommands,
     private readonly whiteboard: WhiteboardCommands,
+    private readonly timer: TimerCommands,
     private readonly layout: LayoutCommands,
     private readonly meetings: MeetingsCommands,
   ) {}
@@ -36,6 +38,7 @@ export class CommandRegistry implements OnModuleInit {
       ...this.chat.handlers(),
       ...this.presentations.handlers(),
       ...this.whiteboard.handlers(),
+      ...this.timer.handlers(),
       ...this.layout.handlers(),
       ...this.meetings.handlers(),
     } satisfies CommandHandlers);
