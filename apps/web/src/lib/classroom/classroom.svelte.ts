@@ -7,6 +7,7 @@ import type { Media } from '../media/media.svelte';
 import { ParticipantsStore } from '../participants/participants.svelte';
 import { SlidesStore } from '../slides/slides.svelte';
 import { WhiteboardStore } from '../whiteboard/whiteboard.svelte';
+import { TimerStore } from '../timer/timer.svelte';
 import { CommandRefused, type ClassroomConnection } from './connection.svelte';
 import type { Confirm, Run } from './feedback';
 import { LayoutStore } from './layout.svelte';
@@ -22,11 +23,18 @@ export class ClassroomContext {
   notice = $state('');
   /** Why the last slides command was refused: said beside the slides' toolbar, where it was given. */
   slidesNotice = $state('');
-  /** A clock for what fades (reactions, typing, notifications), ticking once a second. */
+  /**
+   * The server's time as this browser estimates it (its own clock plus the offset measured with
+   * the `clock` request), ticking four times a second: clocks and timers show what the server
+   * counts, whatever this computer's clock says. Also what fades (reactions, typing).
+   */
   now = $state(Date.now());
+  /** Server time minus this browser's time, measured at the start. */
+  private clockOffset = 0;
   readonly chat: ChatStore;
   readonly slides: SlidesStore;
   readonly whiteboard: WhiteboardStore;
+  readonly timer: TimerStore;
   readonly participants: ParticipantsStore;
   readonly controls: ControlsStore;
   readonly access: AccessStore;
@@ -51,6 +59,7 @@ export class ClassroomContext {
     this.controls = new ControlsStore(conn, this.run, confirm);
     this.access = new AccessStore(conn, this.run);
     this.layout = new LayoutStore(conn, this.run);
+    this.timer = new TimerStore(conn, this.run);
   }
 
   get state(): MeetingState | null {
@@ -111,9 +120,25 @@ export class ClassroomContext {
     };
   }
 
+  /** The offset to the server's clock: the reply's time against the middle of the round trip. */
+  private async measureClock() {
+    for (let attempt = 0; attempt < 20 && !this.conn.state; attempt++) await new Promise((r) => setTimeout(r, 250));
+    try {
+      const sent = Date.now();
+      const { now } = await this.conn.request('clock');
+      const back = Date.now();
+      this.clockOffset = now - (sent + back) / 2;
+      this.now = Date.now() + this.clockOffset;
+    } catch {
+      // Not measured: this browser's own clock it is.
+    }
+  }
+
   /** Starts the clock and the stores' listeners; returns what stops them. */
   start(onChatNotice: Parameters<ChatStore['start']>[0]): () => void {
-    const tick = setInterval(() => (this.now = Date.now()), 1000);
+    const tick = setInterval(() => (this.now = Date.now() + this.clockOffset), 250);
+    void this.measureClock();
+    const stopTimer = this.timer.start();
     const stopChat = this.chat.start(onChatNotice);
     const stopSlides = this.slides.start();
     const stopWhiteboard = this.whiteboard.start();
@@ -122,6 +147,7 @@ export class ClassroomContext {
       stopChat();
       stopSlides();
       stopWhiteboard();
+      stopTimer();
     };
   }
 }

@@ -7,6 +7,7 @@ import * as pages from '../pages/messages';
 import * as slides from '../slides/messages';
 import * as ui from '../ui/messages';
 import * as whiteboard from '../whiteboard/messages';
+import * as timer from '../timer/messages';
 import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
@@ -26,6 +27,7 @@ export const FEATURE_MESSAGES = {
   participants,
   slides,
   whiteboard,
+  timer,
   ui,
   shortcuts,
 } as const;
@@ -40,6 +42,7 @@ const en = {
   ...pages.en,
   ...slides.en,
   ...whiteboard.en,
+  ...timer.en,
   ...ui.en,
   ...shortcuts.en,
 };
@@ -56,6 +59,7 @@ const fr: Record<MessageKey, string> = {
   ...pages.fr,
   ...slides.fr,
   ...whiteboard.fr,
+  ...timer.fr,
   ...ui.fr,
   ...shortcuts.fr,
 };
