@@ -43,6 +43,7 @@ test('a 1-minute countdown shows the same second on two pages whose clocks are m
   await teacher.getByTestId('timer-menu').click();
   await teacher.getByTestId('timer-preset-1').click();
   await expect(student.getByTestId('class-timer')).toBeVisible();
+  await student.screenshot({ path: test.info().outputPath('student-timer.png') });
 
   // Read both within a few milliseconds, several times: the same second (or its neighbour at a tick).
   for (let i = 0; i < 4; i++) {
