@@ -9,6 +9,7 @@ export * from './whiteboard';
 export * from './whiteboard-geometry';
 export * from './whiteboard-history';
 export * from './timer';
+export * from './quick-poll';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';
