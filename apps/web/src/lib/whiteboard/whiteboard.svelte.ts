@@ -13,7 +13,6 @@ import {
   type MeetingState,
   type Shape,
   type ShapeKind,
-  type WhiteboardAction,
   WHITEBOARD_LIMITS,
 } from '@estrade/protocol';
 import { CommandRefused, type ClassroomConnection } from '../classroom/connection.svelte';
@@ -308,5 +307,3 @@ export class WhiteboardStore {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
-
-export type { WhiteboardAction };
