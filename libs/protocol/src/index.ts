@@ -10,6 +10,7 @@ export * from './whiteboard-geometry';
 export * from './whiteboard-history';
 export * from './timer';
 export * from './quick-poll';
+export * from './polls';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';

@@ -9,6 +9,7 @@ import { ParticipantsState, participants, seesParticipant } from './participants
 import { PresentationsState, presentations } from './presentations';
 import { WhiteboardState, whiteboard } from './whiteboard';
 import { TimerState, timer } from './timer';
+import { PollsState, polls } from './polls';
 import type { Rule } from './rules';
 import type { Slice, Upgrade, Viewer } from './slice';
 
@@ -24,6 +25,7 @@ export const SLICES = [
   presentations,
   whiteboard,
   timer,
+  polls,
   layout,
   lifecycle,
 ] as const;
@@ -37,6 +39,7 @@ const SliceStates = z.object({
   ...PresentationsState.shape,
   ...WhiteboardState.shape,
   ...TimerState.shape,
+  ...PollsState.shape,
   ...LayoutState.shape,
 });
 

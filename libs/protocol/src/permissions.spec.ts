@@ -20,6 +20,7 @@ const OTHER_MESSAGE = '00000000-0000-4000-8000-0000000000b1';
 const MY_SHAPE = 'my-shape-1';
 const OTHER_SHAPE = 'other-shape-1';
 const DECK = '00000000-0000-4000-8000-0000000000d1';
+const POLL = '00000000-0000-4000-8000-0000000000e1';
 const shape = (id: string): Shape => ({
   id,
   kind: 'rectangle',
@@ -166,6 +167,15 @@ const expected: Row[] = [
   { command: { type: 'timer.resume' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'timer.reset' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'timer.clear' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  {
+    command: { type: 'poll.start', kind: 'yes-no', multiple: false, anonymous: false },
+    allowed: PRESENTER,
+    lockedBy: null,
+  },
+  { command: { type: 'poll.answer', pollId: POLL, choices: [0] }, allowed: ALL, lockedBy: null },
+  { command: { type: 'poll.stop', pollId: POLL }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'poll.cancel', pollId: POLL }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  { command: { type: 'poll.publish', pollId: POLL, lang: 'fr' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {
