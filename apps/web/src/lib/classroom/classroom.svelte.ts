@@ -8,6 +8,7 @@ import { ParticipantsStore } from '../participants/participants.svelte';
 import { SlidesStore } from '../slides/slides.svelte';
 import { WhiteboardStore } from '../whiteboard/whiteboard.svelte';
 import { TimerStore } from '../timer/timer.svelte';
+import { PollsStore } from '../polls/polls.svelte';
 import { CommandRefused, type ClassroomConnection } from './connection.svelte';
 import type { Confirm, Run } from './feedback';
 import { LayoutStore } from './layout.svelte';
@@ -35,6 +36,7 @@ export class ClassroomContext {
   readonly slides: SlidesStore;
   readonly whiteboard: WhiteboardStore;
   readonly timer: TimerStore;
+  readonly polls: PollsStore;
   readonly participants: ParticipantsStore;
   readonly controls: ControlsStore;
   readonly access: AccessStore;
@@ -60,6 +62,7 @@ export class ClassroomContext {
     this.access = new AccessStore(conn, this.run);
     this.layout = new LayoutStore(conn, this.run);
     this.timer = new TimerStore(conn, this.run);
+    this.polls = new PollsStore(conn, confirm, (fileId) => this.slides.url({ fileId }, 'text'));
   }
 
   get state(): MeetingState | null {

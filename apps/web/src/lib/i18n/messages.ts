@@ -8,6 +8,7 @@ import * as slides from '../slides/messages';
 import * as ui from '../ui/messages';
 import * as whiteboard from '../whiteboard/messages';
 import * as timer from '../timer/messages';
+import * as polls from '../polls/messages';
 import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
@@ -28,6 +29,7 @@ export const FEATURE_MESSAGES = {
   slides,
   whiteboard,
   timer,
+  polls,
   ui,
   shortcuts,
 } as const;
@@ -43,6 +45,7 @@ const en = {
   ...slides.en,
   ...whiteboard.en,
   ...timer.en,
+  ...polls.en,
   ...ui.en,
   ...shortcuts.en,
 };
@@ -60,6 +63,7 @@ const fr: Record<MessageKey, string> = {
   ...slides.fr,
   ...whiteboard.fr,
   ...timer.fr,
+  ...polls.fr,
   ...ui.fr,
   ...shortcuts.fr,
 };
