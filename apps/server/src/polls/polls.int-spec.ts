@@ -12,6 +12,8 @@ describe('polls (real server)', () => {
   it('runs a named poll: refusals change nothing, one answer each, changed answers, live results, publish', async () => {
     const { room, teacher, student } = await classroom.withTeacherAndStudent();
     const other = await classroom.join(room.viewerCode, 'Inès');
+    // Tries what a student may not; its refusals count against its own rate only.
+    const rogue = await classroom.join(room.viewerCode, 'Hugo');
     expect(student.snapshots[0].state.presenterId).toBe(teacher.id);
     const before = await server.log(teacher.meetingId);
     expect(await student.send({ ...custom, anonymous: false })).toMatchObject({ ok: false, code: 'forbidden' });
@@ -25,7 +27,7 @@ describe('polls (real server)', () => {
     ]) {
       expect(await teacher.send(bad)).toMatchObject({ ok: false, code: 'malformed' });
     }
-    expect(await student.send({ type: 'poll.answer', pollId: crypto.randomUUID(), choices: [0] })).toMatchObject({
+    expect(await rogue.send({ type: 'poll.answer', pollId: crypto.randomUUID(), choices: [0] })).toMatchObject({
       ok: false,
       code: 'not_found',
     });
@@ -37,13 +39,14 @@ describe('polls (real server)', () => {
     const running = await server.log(teacher.meetingId);
     for (const [who, command, code] of [
       [teacher, { ...custom, anonymous: true }, 'conflict'],
-      [student, { type: 'poll.answer', pollId, choices: [3] }, 'malformed'],
-      [student, { type: 'poll.answer', pollId, choices: [0, 1] }, 'malformed'],
-      [student, { type: 'poll.answer', pollId, text: 'Paris' }, 'malformed'],
-      [student, { type: 'poll.change-answer', pollId, choices: [1] }, 'not_found'],
+      [rogue, { type: 'poll.answer', pollId, choices: [3] }, 'malformed'],
+      [rogue, { type: 'poll.answer', pollId, choices: [0, 1] }, 'malformed'],
+      [rogue, { type: 'poll.answer', pollId, text: 'Paris' }, 'malformed'],
+      [rogue, { type: 'poll.change-answer', pollId, choices: [1] }, 'not_found'],
       [teacher, { type: 'poll.answer', pollId, choices: [0] }, 'forbidden'],
-      [student, { type: 'poll.stop', pollId }, 'forbidden'],
-      [student, { type: 'poll.publish', pollId, lang: 'fr' }, 'forbidden'],
+      [rogue, { type: 'poll.stop', pollId }, 'forbidden'],
+      [rogue, { type: 'poll.cancel', pollId }, 'forbidden'],
+      [rogue, { type: 'poll.publish', pollId, lang: 'fr' }, 'forbidden'],
     ] as const) {
       expect(await who.send(command)).toMatchObject({ ok: false, code });
     }
