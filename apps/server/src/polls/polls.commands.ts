@@ -60,8 +60,9 @@ export class PollsCommands {
         if ((await this.voters.has(poll.id, actor.id)) || (ballot && poll.answers.some((a) => a.ballot === ballot))) {
           throw new CommandError('conflict', 'You have already answered this poll: change your answer instead');
         }
-        await this.voters.add(meetingId, poll.id, actor.id);
-        return { events: [anonymous(poll, ballot, cmd)] };
+        // Stored apart from the log, before the answer is logged (without holding up other answers).
+        const before = this.voters.add(meetingId, poll.id, actor.id);
+        return { events: [anonymous(poll, ballot, cmd)], before };
       },
 
       'poll.change-answer': async ({ state, actor }, cmd) => {
