@@ -3,7 +3,7 @@
 // overrides the environment (a limit raised for the benchmark), `nodeArgs` go to node itself
 // (`--cpu-prof`); `pid` is the server's process, to read its CPU time.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,4 +47,54 @@ export async function startBenchServer({ name, port, postgresPort, livekitPort, 
     await new Promise((r) => setTimeout(r, 100));
   }
   return { base, root, stop, pid: server.pid };
+}
+
+/** Up to `width` at a time, in order. */
+export async function inParallel(items, width, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** CPU seconds (user + system) of a process, and of all its descendants. */
+export function cpuSeconds(rootPid) {
+  const stats = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const raw = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name is in parentheses and may hold spaces: fields count from after it.
+      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(f[1]), user: Number(f[11]), system: Number(f[12]) });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const root = stats.get(rootPid) ?? { user: 0, system: 0 };
+  let descendants = 0;
+  const below = (p) => {
+    for (const [child, s] of stats) {
+      if (s.ppid === p) {
+        descendants += (s.user + s.system) / 100;
+        below(child);
+      }
+    }
+  };
+  below(rootPid);
+  return { own: (root.user + root.system) / 100, ownSystem: root.system / 100, descendants };
+}
+
+/** CPU seconds of the whole machine, busy (all cores), from /proc/stat. */
+export function machineBusySeconds() {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
 }

@@ -13,12 +13,12 @@
 //     and of whatever else ran on the machine meanwhile.
 // Prints figures; not a timed test. BENCH_CPU_PROF=<dir> writes the server's CPU profile there;
 // BENCH_CLIENTS, BENCH_DRAWERS and BENCH_SECONDS change the load.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
-import { startBenchServer } from './bench-server.mjs';
+import { cpuSeconds, inParallel, machineBusySeconds, startBenchServer } from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
@@ -208,62 +208,12 @@ function onShapes(annotations) {
   }
 }
 
-/** Up to `width` at a time, in order. */
-async function inParallel(items, width, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-
 async function until(pred, what, timeoutMs = 20_000) {
   const deadline = now() + timeoutMs;
   while (!pred()) {
     if (now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** CPU seconds (user + system) of a process, and of all its descendants. */
-function cpuSeconds(rootPid) {
-  const stats = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const raw = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name is in parentheses and may hold spaces: fields count from after it.
-      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(f[1]), user: Number(f[11]), system: Number(f[12]) });
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const root = stats.get(rootPid) ?? { user: 0, system: 0 };
-  let descendants = 0;
-  const below = (p) => {
-    for (const [child, s] of stats) {
-      if (s.ppid === p) {
-        descendants += (s.user + s.system) / 100;
-        below(child);
-      }
-    }
-  };
-  below(rootPid);
-  return { own: (root.user + root.system) / 100, ownSystem: root.system / 100, descendants };
-}
-
-/** CPU seconds of the whole machine, busy (all cores), from /proc/stat. */
-function machineBusySeconds() {
-  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
-  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
 }
 
 /** One drawer: strokes of POINTS points at 60 points/s, drafts every tick, then the finished shape. */

@@ -173,6 +173,7 @@ const expected: Row[] = [
     lockedBy: null,
   },
   { command: { type: 'poll.answer', pollId: POLL, choices: [0] }, allowed: ALL, lockedBy: null },
+  { command: { type: 'poll.change-answer', pollId: POLL, text: 'Paris' }, allowed: ALL, lockedBy: null },
   { command: { type: 'poll.stop', pollId: POLL }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'poll.cancel', pollId: POLL }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'poll.publish', pollId: POLL, lang: 'fr' }, allowed: PRESENTER_OR_MOD, lockedBy: null },

@@ -27,7 +27,7 @@ const named = (participantId: string, choices: number[], text: string | null = n
 const typed = (text: string): PollAnswerRecord => ({ participantId: null, ballot: null, choices: [], text });
 
 function meeting(...events: MeetingEvent[]) {
-  let state = { ...emptyMeeting(crypto.randomUUID(), 'Salle', at), presenterId: TEACHER };
+  let state = { ...emptyMeeting(crypto.randomUUID(), 'Salle', at), presenterId: TEACHER as string | null };
   for (const event of events) state = foldMeeting(state, { at, event });
   return state;
 }

@@ -102,24 +102,34 @@ export const PollStart = z
   });
 export type PollStart = z.infer<typeof PollStart>;
 
-/** An answer: the chosen options (indices), or a typed text; a receipt to change it later if anonymous. */
+const AnswerBody = {
+  pollId: PollId,
+  choices: z.array(z.number().int().min(0).max(POLL_LIMITS.options - 1)).min(1).max(POLL_LIMITS.options).optional(),
+  text: TypedText.optional(),
+  receipt: PollReceipt.optional(),
+};
+const oneAnswer = (c: { choices?: number[]; text?: string }, ctx: z.RefinementCtx) => {
+  if ((c.choices === undefined) === (c.text === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['choices'], message: 'an answer is either choices or a typed text' });
+  }
+  if (c.choices && new Set(c.choices).size !== c.choices.length) {
+    ctx.addIssue({ code: 'custom', path: ['choices'], message: 'an option chosen twice' });
+  }
+};
+/**
+ * An answer: the chosen options (indices), or a typed text. Once per person: a second one is a
+ * double vote, refused. For an anonymous poll, `receipt` (kept by the voter's browser) lets its
+ * voter change it later.
+ */
 export const PollAnswer = z
-  .object({
-    type: z.literal('poll.answer'),
-    pollId: PollId,
-    choices: z.array(z.number().int().min(0).max(POLL_LIMITS.options - 1)).min(1).max(POLL_LIMITS.options).optional(),
-    text: TypedText.optional(),
-    receipt: PollReceipt.optional(),
-  })
+  .object({ type: z.literal('poll.answer'), ...AnswerBody })
   .strict()
-  .superRefine((c, ctx) => {
-    if ((c.choices === undefined) === (c.text === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'an answer is either choices or a typed text' });
-    }
-    if (c.choices && new Set(c.choices).size !== c.choices.length) {
-      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'an option chosen twice' });
-    }
-  });
+  .superRefine(oneAnswer);
+/** Changes one's answer while the poll runs; an anonymous one is found by the receipt it was given with. */
+export const PollChangeAnswer = z
+  .object({ type: z.literal('poll.change-answer'), ...AnswerBody })
+  .strict()
+  .superRefine(oneAnswer);
 export const PollStop = z.object({ type: z.literal('poll.stop'), pollId: PollId }).strict();
 export const PollCancel = z.object({ type: z.literal('poll.cancel'), pollId: PollId }).strict();
 /** Publishes a stopped or running poll (stopping it): a chart on the poll's page and a chat message, in `lang`. */
@@ -327,11 +337,12 @@ function withAnswer(answers: PollAnswerRecord[], a: PollAnswerRecord): PollAnswe
 }
 
 export const polls = defineSlice({
-  commands: [PollStart, PollAnswer, PollStop, PollCancel, PollPublish],
+  commands: [PollStart, PollAnswer, PollChangeAnswer, PollStop, PollCancel, PollPublish],
   events: [PollStarted, PollAnswered, PollStopped, PollCancelled, PollPublished],
   permissions: {
     'poll.start': { who: 'presenter', rate: RATES.moderation },
     'poll.answer': { who: 'anyone', rate: RATES.gesture },
+    'poll.change-answer': { who: 'anyone', rate: RATES.gesture },
     'poll.stop': { who: 'presenter-or-moderator', rate: RATES.moderation },
     'poll.cancel': { who: 'presenter-or-moderator', rate: RATES.moderation },
     'poll.publish': { who: 'presenter-or-moderator', rate: RATES.moderation },

@@ -10,6 +10,7 @@ import { LayoutModule } from '../layout/layout.module';
 import { PresentationsModule } from '../presentations/presentations.module';
 import { WhiteboardModule } from '../whiteboard/whiteboard.module';
 import { TimerModule } from '../timer/timer.module';
+import { PollsModule } from '../polls/polls.module';
 import { ClassroomGateway } from './classroom.gateway';
 import { CommandRegistry } from './command-registry';
 
@@ -25,6 +26,7 @@ import { CommandRegistry } from './command-registry';
     PresentationsModule,
     WhiteboardModule,
     TimerModule,
+    PollsModule,
     LayoutModule,
   ],
   providers: [ClassroomGateway, CommandRegistry],

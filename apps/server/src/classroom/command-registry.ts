@@ -9,6 +9,7 @@ import { ParticipantsCommands } from '../participants/participants.commands';
 import { PresentationsCommands } from '../presentations/presentations.commands';
 import { WhiteboardCommands } from '../whiteboard/whiteboard.commands';
 import { TimerCommands } from '../timer/timer.commands';
+import { PollsCommands } from '../polls/polls.commands';
 
 /**
  * Every command's one handler, from the feature that owns it. Each feature's handlers cover
@@ -26,6 +27,7 @@ export class CommandRegistry implements OnModuleInit {
     private readonly presentations: PresentationsCommands,
     private readonly whiteboard: WhiteboardCommands,
     private readonly timer: TimerCommands,
+    private readonly polls: PollsCommands,
     private readonly layout: LayoutCommands,
     private readonly meetings: MeetingsCommands,
   ) {}
@@ -39,6 +41,7 @@ export class CommandRegistry implements OnModuleInit {
       ...this.presentations.handlers(),
       ...this.whiteboard.handlers(),
       ...this.timer.handlers(),
+      ...this.polls.handlers(),
       ...this.layout.handlers(),
       ...this.meetings.handlers(),
     } satisfies CommandHandlers);

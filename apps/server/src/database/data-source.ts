@@ -4,6 +4,7 @@ import { RoomAccess1795433424872 } from '../../../../migrations/1795433424872-Ro
 import { RoomWelcome1795435937829 } from '../../../../migrations/1795435937829-RoomWelcome';
 import { PresentationFiles1795440040899 } from '../../../../migrations/1795440040899-PresentationFiles';
 import { EventVersions1796033794809 } from '../../../../migrations/1796033794809-EventVersions';
+import { PollVoters1796040000000 } from '../../../../migrations/1796040000000-PollVoters';
 import { MeetingEntity, MeetingEventEntity, PresentationFileEntity, RoomEntity } from './entities';
 
 /** Migrations in the order they landed; never edit one once it has. */
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   RoomWelcome1795435937829,
   PresentationFiles1795440040899,
   EventVersions1796033794809,
+  PollVoters1796040000000,
 ];
 
 export function createDataSource(url: string): DataSource {

@@ -30,6 +30,11 @@ export interface CommandContext {
 
 export interface HandlerResult {
   events: Emit[];
+  /**
+   * Stored elsewhere before these events are logged (an anonymous poll's voter, kept apart from
+   * the log). Written in batches alongside the log's, so a handler does not wait for it.
+   */
+  before?: Promise<unknown>;
 }
 
 export type CommandHandler<T extends CommandType> = (
@@ -121,7 +126,7 @@ export class CommandBus {
         if (state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
         permit(command, state, actor);
         const out = await handler({ meetingId, actor, state }, command);
-        return { items: out.events.map((e) => withActor(e, participantId)), result: undefined };
+        return { items: out.events.map((e) => withActor(e, participantId)), result: undefined, before: out.before };
       });
       return { ok: true };
     } catch (err) {

@@ -10,6 +10,11 @@ export interface NewEvent {
   audience?: Audience | null;
 }
 
+/** An event with the time it happened, as appended (events appended together may differ). */
+export interface TimedEvent extends NewEvent {
+  at: Date;
+}
+
 /** The meeting aggregate: the meeting row and its append-only event log. */
 @Injectable()
 export class MeetingsRepository {
@@ -46,36 +51,43 @@ export class MeetingsRepository {
    * the room" closes it in the same statement: once anyone has heard of the end, the room's links
    * already say it is closed.
    */
-  async append(meetingId: string, items: NewEvent[], at: Date): Promise<LoggedEvent[]> {
-    const ends = items.some((i) => i.event.type === 'meeting.ended');
+  async append(meetingId: string, items: TimedEvent[]): Promise<LoggedEvent[]> {
+    const end = items.find((i) => i.event.type === 'meeting.ended');
     const closes = items.some((i) => i.event.type === 'meeting.ended' && i.event.roomClosed);
     const rows = items.map((item) => {
       const { type, ...payload } = item.event;
-      return { actor: item.actor, type, version: eventVersion(type), payload, audience: item.audience ?? null };
+      return {
+        actor: item.actor,
+        type,
+        version: eventVersion(type),
+        payload,
+        audience: item.audience ?? null,
+        at: item.at.toISOString(),
+      };
     });
     const inserted: { seq: string }[] = await this.db.query(
       `WITH m AS (
          UPDATE meetings SET last_seq = last_seq + $2,
-           ended_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE ended_at END
+           ended_at = CASE WHEN $3::timestamptz IS NOT NULL THEN $3::timestamptz ELSE ended_at END
          WHERE id = $1 RETURNING last_seq, room_id
        ), closed AS (
-         UPDATE rooms SET closed_at = $4 FROM m
-         WHERE $5::boolean AND rooms.id = m.room_id AND rooms.closed_at IS NULL
+         UPDATE rooms SET closed_at = $3 FROM m
+         WHERE $4::boolean AND rooms.id = m.room_id AND rooms.closed_at IS NULL
          RETURNING rooms.id
        )
        INSERT INTO meeting_events (meeting_id, seq, at, actor, type, version, payload, audience)
-       SELECT $1, m.last_seq - $2 + e.ord, $4, (e.item->>'actor')::uuid, e.item->>'type',
+       SELECT $1, m.last_seq - $2 + e.ord, (e.item->>'at')::timestamptz, (e.item->>'actor')::uuid, e.item->>'type',
               (e.item->>'version')::smallint, e.item->'payload', NULLIF(e.item->'audience', 'null'::jsonb)
-       FROM m, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(item, ord)
+       FROM m, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(item, ord)
        ORDER BY e.ord
        RETURNING seq`,
-      [meetingId, items.length, ends, at, closes, JSON.stringify(rows)],
+      [meetingId, items.length, end ? end.at : null, closes, JSON.stringify(rows)],
     );
     if (inserted.length !== items.length) throw new Error(`meeting ${meetingId} not found: nothing appended`);
     const first = Math.min(...inserted.map((r) => Number(r.seq)));
     return items.map((item, i) => ({
       seq: first + i,
-      at: at.toISOString(),
+      at: item.at.toISOString(),
       actor: item.actor,
       audience: item.audience ?? null,
       event: item.event,

@@ -12,14 +12,39 @@ import {
 } from '@estrade/protocol';
 import { logger } from '../logging/logger';
 import { CommandError } from './command-error';
-import { MeetingsRepository, type NewEvent } from './meetings.repository';
+import { MeetingsRepository, type NewEvent, type TimedEvent } from './meetings.repository';
+
+/** One decision's events, waiting to be written with others, and the state after them. */
+interface Decided {
+  items: TimedEvent[];
+  after: MeetingState;
+  /** What must be stored before these events are (an anonymous poll's voter). */
+  before?: Promise<unknown>;
+  written: () => void;
+  failed: (err: unknown) => void;
+}
 
 interface LiveMeeting {
   roomId: string;
+  /** What is written: the last event's place in the log and the state after it. */
   seq: number;
   state: MeetingState;
-  /** Tail of the per-meeting queue: appends and snapshots run one at a time, in order. */
+  /** The state with the decisions still being written: what the next decision is made on. */
+  ahead: MeetingState;
+  /** Bumped when a write fails: a decision made on the failed events cannot stand. */
+  epoch: number;
+  /** Decisions waiting for the write in flight to end; the next write takes them all at once. */
+  waiting: Decided[];
+  writing: Promise<void> | null;
+  /** Tail of the per-meeting queue: decisions and snapshots run one at a time, in order. */
   queue: Promise<unknown>;
+}
+
+/** A decision: the events to append, what to answer the caller, and what must be stored before the events. */
+export interface Decision<R> {
+  items: NewEvent[];
+  result: R;
+  before?: Promise<unknown>;
 }
 
 export type EventsListener = (meetingId: string, events: LoggedEvent[], state: MeetingState) => void | Promise<void>;
@@ -59,53 +84,107 @@ export class MeetingsService {
    * Decides on the current state and appends the resulting events with nothing in between,
    * so a handler never acts on a state that another command has already changed. Only the
    * CommandBus calls it: commands, and the system path for what the server decides itself.
+   *
+   * Group commit: decisions are made one at a time on the state including what is still being
+   * written, and written in one statement per round trip to PostgreSQL (all those made while the
+   * previous write was in flight). Each caller's promise resolves once its events are written,
+   * folded into the state and handed to the listeners, in log order.
    */
   decide<R>(
     meetingId: string,
-    fn: (state: MeetingState) => Promise<{ items: NewEvent[]; result: R }> | { items: NewEvent[]; result: R },
+    fn: (state: MeetingState) => Promise<Decision<R>> | Decision<R>,
     now: Date = new Date(),
   ): Promise<R> {
-    return this.exclusive(meetingId, async (m) => {
-      const { items, result } = await fn(m.state);
-      await this.commit(meetingId, m, items, now);
-      return result;
+    return this.load(meetingId).then((m) => {
+      const decided = m.queue.then(async () => {
+        const epoch = m.epoch;
+        const { items, result, before } = await fn(m.ahead);
+        if (items.length === 0) return { result, written: Promise.resolve() };
+        if (m.epoch !== epoch) throw new CommandError('internal', 'The meeting could not be saved: try again');
+        if (m.ahead.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
+        // Each event's audience is judged on the state just before it (a private message's two
+        // ends), and the state after the last one is what the next decision is made on.
+        let after = m.ahead;
+        const at = now.toISOString();
+        const timed = items.map((i) => {
+          const audience = i.audience ?? audienceOf(i.event, after);
+          after = foldMeeting(after, { at, event: i.event });
+          return { ...i, audience, at: now };
+        });
+        m.ahead = after;
+        const written = new Promise<void>((resolve, reject) =>
+          m.waiting.push({ items: timed, after, before, written: resolve, failed: reject }),
+        );
+        this.write(meetingId, m);
+        return { result, written };
+      });
+      m.queue = decided.catch(() => undefined);
+      return decided.then(async ({ result, written }) => {
+        await written;
+        return result;
+      });
     });
   }
 
-  private async commit(meetingId: string, m: LiveMeeting, items: NewEvent[], now: Date): Promise<LoggedEvent[]> {
-    if (items.length === 0) return [];
-    if (m.state.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
-    // Folded once, here: each event's audience is judged on the state just before it (a private
-    // message's two ends), and the state after the last one becomes the meeting's once logged.
-    let after = m.state;
-    const addressed = items.map((i) => {
-      const audience = i.audience ?? audienceOf(i.event, after);
-      after = foldMeeting(after, { at: now.toISOString(), event: i.event });
-      return { ...i, audience };
-    });
-    const logged = await this.repo.append(meetingId, addressed, now);
-    m.state = after;
-    m.seq = logged[logged.length - 1].seq;
-    // Listeners run in log order; their slow side effects (LiveKit calls) are not awaited here.
+  /** Writes what is waiting, unless a write is in flight (its end writes the rest). */
+  private write(meetingId: string, m: LiveMeeting): void {
+    if (m.writing || m.waiting.length === 0) return;
+    const batch = m.waiting.splice(0);
+    m.writing = Promise.all(batch.map((d) => d.before))
+      .then(() =>
+        this.repo.append(
+          meetingId,
+          batch.flatMap((d) => d.items),
+        ),
+      )
+      .then(
+        (logged) => {
+          let from = 0;
+          for (const d of batch) {
+            const mine = logged.slice(from, (from += d.items.length));
+            m.state = d.after;
+            m.seq = mine[mine.length - 1].seq;
+            this.notify(meetingId, mine, m.state);
+            d.written();
+          }
+          if (m.state.endedAt) this.live.delete(meetingId);
+        },
+        (err) => {
+          // Nothing of this batch is logged, so nothing decided on top of it can stand either.
+          m.epoch++;
+          m.ahead = m.state;
+          for (const d of [...batch, ...m.waiting.splice(0)]) d.failed(err);
+        },
+      )
+      .finally(() => {
+        m.writing = null;
+        this.write(meetingId, m);
+      });
+  }
+
+  /** Hands written events to the listeners, in log order; their slow side effects are not awaited. */
+  private notify(meetingId: string, logged: LoggedEvent[], state: MeetingState): void {
     for (const listener of this.listeners) {
       try {
-        const maybe = listener(meetingId, logged, m.state);
+        const maybe = listener(meetingId, logged, state);
         if (maybe) maybe.catch((err) => logger.error({ err, meetingId }, 'event reaction failed'));
       } catch (err) {
         logger.error({ err, meetingId }, 'event listener failed');
       }
     }
-    if (m.state.endedAt) this.live.delete(meetingId);
-    return logged;
   }
 
   /**
-   * Runs `fn` with nothing appended to this meeting meanwhile: a connecting socket subscribes and
-   * receives its snapshot or catch-up without missing or doubling an event.
+   * Runs `fn` with nothing appended to this meeting meanwhile, once everything decided before it
+   * is written: a connecting socket subscribes and receives its snapshot or catch-up without
+   * missing or doubling an event.
    */
   exclusive<T>(meetingId: string, fn: (m: LiveMeeting) => Promise<T>): Promise<T> {
     return this.load(meetingId).then((m) => {
-      const run = m.queue.then(() => fn(m));
+      const run = m.queue.then(async () => {
+        while (m.writing) await m.writing.catch(() => undefined);
+        return fn(m);
+      });
       m.queue = run.catch(() => undefined);
       return run;
     });
@@ -144,6 +223,15 @@ export class MeetingsService {
     let state = emptyMeeting(row.id, row.roomName, row.startedAt.toISOString());
     const events = await this.repo.eventsAfter(meetingId, 0);
     for (const e of events) state = foldMeeting(state, e);
-    return { roomId: row.roomId, seq: events.at(-1)?.seq ?? 0, state, queue: Promise.resolve() };
+    return {
+      roomId: row.roomId,
+      seq: events.at(-1)?.seq ?? 0,
+      state,
+      ahead: state,
+      epoch: 0,
+      waiting: [],
+      writing: null,
+      queue: Promise.resolve(),
+    };
   }
 }

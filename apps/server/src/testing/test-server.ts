@@ -41,6 +41,11 @@ export class TestServer {
     };
   }
 
+  /** What the server printed since it last started (its log lines). */
+  get logs(): string {
+    return this.output;
+  }
+
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -148,6 +153,17 @@ export class TestServer {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, json: await res.json().catch(() => null), setCookie: res.headers.getSetCookie() };
+  }
+
+  /** Rows of the database as stored, for tests that look at what is kept (a query on the test database). */
+  async rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const db = new Client({ connectionString: process.env.ESTRADE_TEST_DATABASE_URL });
+    await db.connect();
+    try {
+      return (await db.query(sql, params)).rows as T[];
+    } finally {
+      await db.end();
+    }
   }
 
   /** The meeting's event log as stored in PostgreSQL. */
