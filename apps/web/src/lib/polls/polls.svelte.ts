@@ -72,18 +72,30 @@ export class PollsStore {
   }
 
   /**
-   * Sends an answer, or a changed one. An anonymous answer goes with this tab's receipt, made and
-   * kept before it is first sent (a reply lost on the way must not lose the receipt).
+   * Sends an answer, or changes the one given. An anonymous answer goes with this tab's receipt,
+   * made and kept before it is first sent: if the reply is lost on the way, the receipt still
+   * finds the answer the server took (the server then calls a second first answer a conflict).
    */
   answer(poll: Poll, answer: Answer) {
     const body = answer.text !== undefined ? { text: answer.text } : { choices: answer.choices };
+    const given = this.mine(poll) !== null;
     if (!poll.anonymous) {
-      return this.attempt(() => this.conn.send({ type: 'poll.answer', pollId: poll.id, ...body }), poll);
+      const type = given ? 'poll.change-answer' : 'poll.answer';
+      return this.attempt(() => this.conn.send({ type, pollId: poll.id, ...body }), poll);
     }
-    const receipt = this.kept[poll.id]?.receipt ?? newReceipt();
-    if (!this.kept[poll.id]) this.keep(poll.id, { receipt });
+    const kept = this.kept[poll.id];
+    const receipt = kept?.receipt ?? newReceipt();
+    if (!kept) this.keep(poll.id, { receipt });
     return this.attempt(async () => {
-      await this.conn.send({ type: 'poll.answer', pollId: poll.id, ...body, receipt });
+      const change = () => this.conn.send({ type: 'poll.change-answer', pollId: poll.id, ...body, receipt });
+      if (given) await change();
+      else {
+        await this.conn.send({ type: 'poll.answer', pollId: poll.id, ...body, receipt }).catch((err: unknown) => {
+          // Sent before with this receipt, the reply lost: the answer is there, to be changed.
+          if (kept && err instanceof CommandRefused && err.code === 'conflict') return change();
+          throw err;
+        });
+      }
       this.keep(poll.id, { receipt, ...body });
     }, poll);
   }

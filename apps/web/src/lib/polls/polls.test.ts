@@ -48,7 +48,7 @@ function store(
   you: string,
   events: MeetingEvent[],
   reply: (c: { type: string }) => { ok: true } | { ok: false; code: string; message: string } = () => ({ ok: true }),
-  { storage = memory(), confirm = () => true } = {},
+  { storage = memory(), confirm = (): boolean => true } = {},
 ) {
   const { conn, socket } = connectFake(you);
   close = () => conn.close();
@@ -70,6 +70,8 @@ describe('answering a poll', () => {
     expect(sent()).toEqual([{ type: 'poll.answer', pollId: POLL, choices: [1] }]);
     push(10, answered(ALICE, [1]));
     expect(polls.mine(poll())).toEqual({ choices: [1], text: null });
+    await polls.answer(poll(), { choices: [0] });
+    expect(sent()[1]).toEqual({ type: 'poll.change-answer', pollId: POLL, choices: [0] });
   });
 
   it('sends an anonymous answer with a receipt kept in the tab first, and the same receipt to change it', async () => {
@@ -85,25 +87,36 @@ describe('answering a poll', () => {
     });
     expect(polls.mine(poll())).toEqual({ choices: [2], text: null });
     await polls.answer(poll(), { choices: [0] });
-    expect((sent()[1] as { receipt: string }).receipt).toBe(first.receipt);
+    expect(sent()[1]).toEqual({ type: 'poll.change-answer', pollId: POLL, choices: [0], receipt: first.receipt });
     // A reload of the tab finds its answer and receipt again.
     const again = store(ALICE, [started({ anonymous: true })], () => ({ ok: true }), { storage });
     expect(again.polls.mine(again.poll())).toEqual({ choices: [0], text: null });
   });
 
-  it('keeps the receipt even when the reply is lost, so the answer can still be changed', async () => {
+  it('keeps the receipt even when the reply is lost, and then changes the answer the server took', async () => {
     const storage = memory();
-    const { polls, poll } = store(
+    let lost = true;
+    let taken = false;
+    const { polls, poll, sent } = store(
       ALICE,
       [started({ anonymous: true })],
-      () => ({ ok: false, code: 'internal', message: 'x' }),
-      {
-        storage,
+      (c) => {
+        if (c.type === 'poll.answer' && taken) return { ok: false, code: 'conflict', message: 'already' };
+        taken = true;
+        return lost ? { ok: false, code: 'internal', message: 'lost' } : { ok: true };
       },
+      { storage },
     );
     expect(await polls.answer(poll(), { text: 'Jupiter' })).toBe(false);
     expect(polls.mine(poll())).toBeNull();
-    expect(JSON.parse(storage.getItem(`estrade.poll.${POLL}`)!)).toEqual({ receipt: expect.any(String) });
+    const { receipt } = JSON.parse(storage.getItem(`estrade.poll.${POLL}`)!) as { receipt: string };
+    lost = false;
+    expect(await polls.answer(poll(), { text: 'Saturne' })).toBe(true);
+    expect(sent().slice(1)).toEqual([
+      { type: 'poll.answer', pollId: POLL, text: 'Saturne', receipt },
+      { type: 'poll.change-answer', pollId: POLL, text: 'Saturne', receipt },
+    ]);
+    expect(polls.mine(poll())).toEqual({ choices: [], text: 'Saturne' });
   });
 
   it('says a second answer from elsewhere, or one after the end, in words about polls', async () => {
