@@ -22,7 +22,7 @@ const GOAL_MS = 1000;
 const OPTIONS = 4;
 const now = () => performance.now();
 
-const { base, stop, pid } = await startBenchServer({
+const { base, post, stop, pid } = await startBenchServer({
   name: 'bench-polls',
   port: 3280,
   postgresPort: 54355,
@@ -38,16 +38,6 @@ const watchdog = setTimeout(() => {
   console.error('bench-polls: no result after 4 minutes, giving up');
   stopOnce().finally(() => process.exit(1));
 }, 240_000);
-
-const post = async (path, body) => {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-};
 
 const clients = [];
 async function connect(session, onEvent = () => {}) {

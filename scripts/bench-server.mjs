@@ -46,7 +46,17 @@ export async function startBenchServer({ name, port, postgresPort, livekitPort, 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, root, stop, pid: server.pid };
+  /** POSTs JSON to the server and returns its JSON reply; anything but 2xx throws. */
+  const post = async (path, body) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return { base, post, root, stop, pid: server.pid };
 }
 
 /** Up to `width` at a time, in order. */

@@ -66,7 +66,7 @@ const parser = { Encoder: socketIoParser.Encoder, Decoder: SharedDecoder };
 const now = () => performance.now();
 
 const profileDir = process.env.BENCH_CPU_PROF;
-const { base, stop, pid } = await startBenchServer({
+const { base, post, stop, pid } = await startBenchServer({
   name: 'bench-whiteboard',
   port: 3270,
   postgresPort: 54345,
@@ -86,16 +86,6 @@ const watchdog = setTimeout(() => {
   console.error('bench-whiteboard: no result after 3 minutes, giving up');
   stopOnce().finally(() => process.exit(1));
 }, 180_000);
-
-const post = async (path, body) => {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-};
 
 // What was sent and received, in flat arrays indexed by drawer, stroke and offset: a stroke's id
 // (`s<drawer>_<stroke>`) says where to look, so the 200 copies of each batch cost no lookups.

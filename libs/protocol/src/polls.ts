@@ -184,12 +184,7 @@ export const PollPublished = z.object({
   responders: z.number().int().min(0),
 });
 
-export const PollAnswerRecord = z.object({
-  participantId: ParticipantId.nullable(),
-  ballot: z.string().nullable(),
-  choices: z.array(z.number().int()),
-  text: z.string().nullable(),
-});
+export const PollAnswerRecord = PollAnswered.omit({ type: true, pollId: true });
 export type PollAnswerRecord = z.infer<typeof PollAnswerRecord>;
 
 export const Poll = z.object({

@@ -1,8 +1,19 @@
 import { getStroke } from 'perfect-freehand';
-import type { Point, Shape } from './whiteboard';
+import type { ChartData, Point, Shape } from './whiteboard';
 
 // How annotations look, as SVG path data in page coordinates: the browser draws these paths and
 // the annotated PDF export draws the same ones, so a shape looks alike on screen and on paper.
+
+// Text as both renderers set it (Helvetica): lines 1.25 em apart, the first baseline 0.9 em below
+// the top of its box; a note's text 4 pt inside its edges.
+export const LINE_HEIGHT = 1.25;
+export const BASELINE = 0.9;
+export const NOTE_PADDING = 4;
+/**
+ * Helvetica's average advance, in ems: what fits where the font's own widths are not at hand
+ * (the browser lays text out before it is drawn), near enough to what the PDF measures.
+ */
+export const AVERAGE_ADVANCE = 0.55;
 
 /** A highlighter is a wide, see-through marker. */
 export const HIGHLIGHTER_OPACITY = 0.35;
@@ -39,8 +50,15 @@ export function strokeOutline(shape: Pick<Shape, 'kind' | 'points' | 'size'>, co
   return `${d.trimEnd()}Z`;
 }
 
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** The box between two corners, whichever way it was drawn. */
-export function box(points: readonly Point[]): { x: number; y: number; width: number; height: number } {
+export function box(points: readonly Point[]): Box {
   const [a, b] = [points[0], points[points.length - 1]];
   return {
     x: Math.min(a[0], b[0]),
@@ -74,6 +92,7 @@ export function shapePath(shape: Pick<Shape, 'kind' | 'points' | 'size'>): strin
     case 'rectangle':
     case 'note':
     case 'text':
+    case 'chart':
       return `M${p(x)} ${p(y)}H${p(x + w)}V${p(y + h)}H${p(x)}Z`;
     case 'triangle':
       return `M${p(x + w / 2)} ${p(y)}L${p(x + w)} ${p(y + h)}L${p(x)} ${p(y + h)}Z`;
@@ -118,7 +137,8 @@ export function bounds(shape: Pick<Shape, 'kind' | 'points' | 'size'>): {
     maxX = Math.max(maxX, x);
     maxY = Math.max(maxY, y);
   }
-  const pad = shape.kind === 'text' || shape.kind === 'note' ? 0 : shape.size;
+  // Boxes of text have no line to stick out: their size is the type's.
+  const pad = shape.kind === 'text' || shape.kind === 'note' || shape.kind === 'chart' ? 0 : shape.size;
   return { x: minX - pad, y: minY - pad, width: maxX - minX + 2 * pad, height: maxY - minY + 2 * pad };
 }
 
@@ -146,6 +166,7 @@ export function distanceTo(shape: Pick<Shape, 'kind' | 'points' | 'size' | 'fill
       return seg(shape.points[0], shape.points[1]);
     case 'text':
     case 'note':
+    case 'chart':
       return inside ? 0 : Math.min(...edges(b).map(([p, q]) => seg(p, q)));
     case 'rectangle':
     case 'triangle': {
@@ -220,4 +241,161 @@ export function resized<S extends Pick<Shape, 'points'>>(
       return p.length === 3 ? ([x, y, p[2]] as const) : ([x, y] as const);
     }) as Point[],
   };
+}
+
+// A chart: a poll's published results, laid out here once for both renderers (the browser's SVG
+// and the annotated PDF), so they print the same strings at the same places.
+
+/** One line of a chart's text: `y` is its baseline. */
+export interface ChartText {
+  x: number;
+  y: number;
+  text: string;
+  size: number;
+  bold?: boolean;
+}
+
+export interface ChartLayout {
+  /** White, edged in the shape's colour: the whole box. */
+  background: Box;
+  /** The title (bold), then each shown row's label and value; ink #1e1e1e. */
+  texts: ChartText[];
+  /** The bars, in the shape's colour; a bar of 0 is left out. */
+  bars: Box[];
+}
+
+/** The font size a new chart gets (`chartBox` sizes its box for it). */
+export const CHART_FONT_SIZE = 12;
+/** A chart's type shrinks to fit its box, down to this; what still does not fit is left out. */
+export const CHART_MIN_FONT_SIZE = 6;
+
+// A chart's measures, in ems of its type.
+const CHART = {
+  padding: 0.5,
+  titleGap: 0.25,
+  columnGap: 0.5,
+  /** A row's height in a new chart: a line and some air. */
+  row: 1.75,
+  /** The labels' column, as a share of the inner width. */
+  labels: 0.35,
+  /** The bars keep at least this share of the inner width when the type shrinks for the values. */
+  minBars: 0.2,
+  /** A bold title's average advance (Helvetica-Bold is wider). */
+  boldAdvance: 0.6,
+} as const;
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+/** One line of text: whitespace and control characters as single spaces. */
+const oneLine = (s: string) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+
+/** A bar's value as both renderers print it: the count and its share of the responders. */
+export function chartValue(count: number, responders: number): string {
+  const percent = responders > 0 ? Math.round((count / responders) * 100) : 0;
+  return `${count} · ${percent} %`;
+}
+
+/** The estimated width of a line of Helvetica (by `AVERAGE_ADVANCE`). */
+export function textWidth(text: string, size: number, bold = false): number {
+  return Array.from(text).length * size * (bold ? CHART.boldAdvance : AVERAGE_ADVANCE);
+}
+
+/** A line cut to fit a width, ending in an ellipsis where cut; '' where not even that fits. */
+export function fitText(text: string, width: number, size: number, bold = false): string {
+  const chars = Array.from(text);
+  const fits = Math.floor(width / (size * (bold ? CHART.boldAdvance : AVERAGE_ADVANCE)) + 1e-9);
+  if (chars.length <= fits) return text;
+  return fits < 2
+    ? ''
+    : `${chars
+        .slice(0, fits - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/**
+ * Where a chart's parts go, in page coordinates inside its box: the title on top, then one row
+ * per bar (label, bar as long as its count against the largest, value). The rows share the
+ * height; a box too small for the shape's font size gets smaller type, down to
+ * `CHART_MIN_FONT_SIZE`, and below that what does not fit is left out.
+ */
+export function chartLayout(shape: Pick<Shape, 'points' | 'size' | 'chart'>): ChartLayout {
+  const b = box(shape.points);
+  const background = { x: r2(b.x), y: r2(b.y), width: r2(b.width), height: r2(b.height) };
+  const chart = shape.chart;
+  if (!chart) return { background, texts: [], bars: [] };
+  const title = oneLine(chart.title);
+  const n = chart.bars.length;
+  const values = chart.bars.map((bar) => chartValue(bar.count, chart.responders));
+  const valueChars = Math.max(...values.map((v) => Array.from(v).length));
+
+  // The largest type that fits: every row a line high, and the values beside bars of some length.
+  const heightEms = 2 * CHART.padding + (title ? LINE_HEIGHT + CHART.titleGap : 0) + n * LINE_HEIGHT;
+  const valueShare = 1 - CHART.labels - CHART.minBars;
+  const widthEms = (valueChars * AVERAGE_ADVANCE + CHART.columnGap) / valueShare + 2 * CHART.padding;
+  const fit = Math.min(b.height / heightEms, b.width / widthEms);
+  const size = Math.min(shape.size, Math.max(CHART_MIN_FONT_SIZE, fit));
+
+  const pad = CHART.padding * size;
+  const line = LINE_HEIGHT * size;
+  const inner = { x: b.x + pad, y: b.y + pad, width: Math.max(0, b.width - 2 * pad) };
+  const bottom = b.y + b.height - pad;
+  const texts: ChartText[] = [];
+  const bars: Box[] = [];
+  const say = (x: number, top: number, text: string, bold?: boolean) => {
+    if (text) texts.push({ x: r2(x), y: r2(top + BASELINE * size), text, size: r2(size), ...(bold ? { bold } : {}) });
+  };
+
+  let top = inner.y;
+  if (title) {
+    if (top + line > bottom + 1e-9) return { background, texts, bars };
+    say(inner.x, top, fitText(title, inner.width, size, true), true);
+    top += line + CHART.titleGap * size;
+  }
+
+  const room = Math.max(0, bottom - top);
+  const rowHeight = n * line <= room + 1e-9 ? room / n : line;
+  const shown = Math.min(n, Math.floor(room / rowHeight + 1e-9));
+  const gap = CHART.columnGap * size;
+  const labelWidth = CHART.labels * inner.width;
+  const barX = inner.x + labelWidth;
+  const right = inner.x + inner.width;
+  const valueWidth = Math.max(...values.map((v) => textWidth(v, size)));
+  const barRoom = Math.max(0, right - barX - gap - valueWidth);
+  const most = Math.max(...chart.bars.map((bar) => bar.count));
+  const thickness = Math.min(rowHeight, Math.max(0.8 * size, Math.min(2 * size, 0.6 * rowHeight)));
+  for (let i = 0; i < shown; i++) {
+    const { label, count } = chart.bars[i];
+    const middle = top + (i + 0.5) * rowHeight;
+    const lineTop = middle - line / 2;
+    say(inner.x, lineTop, fitText(oneLine(label), labelWidth - gap, size));
+    const length = most > 0 ? (barRoom * count) / most : 0;
+    if (length > 0) {
+      bars.push({ x: r2(barX), y: r2(middle - thickness / 2), width: r2(length), height: r2(thickness) });
+    }
+    const valueX = barX + length + (length > 0 ? gap : 0);
+    say(valueX, lineTop, fitText(values[i], right - valueX, size));
+  }
+  return { background, texts, bars };
+}
+
+/**
+ * Where a new chart goes on a page (its size in points): the upper right, 45 % of the page's
+ * width, as high as its rows need at `size` (no higher than the page).
+ */
+export function chartBox(
+  bars: ChartData['bars'],
+  title: string,
+  pageWidth: number,
+  pageHeight: number,
+  size: number = CHART_FONT_SIZE,
+): [Point, Point] {
+  const margin = Math.min(pageWidth, pageHeight) * 0.04;
+  const titled = oneLine(title) !== '';
+  const ems = 2 * CHART.padding + (titled ? LINE_HEIGHT + CHART.titleGap : 0) + bars.length * CHART.row;
+  const height = Math.max(0, Math.min(ems * size, pageHeight - 2 * margin));
+  const right = pageWidth - margin;
+  return [
+    [r2(right - pageWidth * 0.45), r2(margin)],
+    [r2(right), r2(margin + height)],
+  ];
 }

@@ -35,11 +35,30 @@ export type Point = z.infer<typeof Point>;
 
 /** Drawn from the points the pointer went through. */
 export const STROKE_KINDS = ['pencil', 'highlighter'] as const;
-/** Drawn between two corners (or ends). */
-export const BOX_KINDS = ['line', 'arrow', 'rectangle', 'ellipse', 'triangle', 'text', 'note'] as const;
+/**
+ * Drawn between two corners (or ends). A chart is a poll's published results: the server adds
+ * it, no tool draws one; once there it moves, resizes and erases like any shape.
+ */
+export const BOX_KINDS = ['line', 'arrow', 'rectangle', 'ellipse', 'triangle', 'text', 'note', 'chart'] as const;
 export const ShapeKind = z.enum([...STROKE_KINDS, ...BOX_KINDS]);
 export type ShapeKind = z.infer<typeof ShapeKind>;
 export const isStroke = (k: ShapeKind) => (STROKE_KINDS as readonly string[]).includes(k);
+
+/**
+ * What a chart shows: a title, one bar per answer and how many people answered. Percentages are
+ * of `responders`, not of the bars' sum: where several answers may be chosen they add up past 100 %.
+ */
+export const ChartData = z
+  .object({
+    title: z.string().max(300),
+    bars: z
+      .array(z.object({ label: z.string().max(200), count: z.number().int().min(0).max(1_000_000) }).strict())
+      .min(1)
+      .max(12),
+    responders: z.number().int().min(0).max(1_000_000),
+  })
+  .strict();
+export type ChartData = z.infer<typeof ChartData>;
 
 /** The palette every client offers (a fixed list: shapes look the same everywhere, and print). */
 export const COLOURS = [
@@ -65,6 +84,8 @@ export const Shape = z
     size: z.number().min(0.5).max(144),
     fill: z.boolean(),
     text: z.string().max(WHITEBOARD_LIMITS.textLength).optional(),
+    /** A chart's data (and only a chart's). */
+    chart: ChartData.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -73,6 +94,16 @@ export const Shape = z
     }
     if ((s.kind === 'text' || s.kind === 'note') !== (s.text !== undefined)) {
       ctx.addIssue({ code: 'custom', message: 'only text and notes carry text, and they must', path: ['text'] });
+    }
+    if ((s.kind === 'chart') !== (s.chart !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'only a chart carries chart data, and it must', path: ['chart'] });
+    }
+    if (s.chart?.bars.some((b) => b.count > s.chart!.responders)) {
+      ctx.addIssue({ code: 'custom', message: 'a bar counts at most the responders', path: ['chart', 'bars'] });
+    }
+    // Its background is white: white bars and edges would not show.
+    if (s.kind === 'chart' && s.colour === '#ffffff') {
+      ctx.addIssue({ code: 'custom', message: 'a chart is drawn in a colour other than white', path: ['colour'] });
     }
   });
 export type Shape = z.infer<typeof Shape>;

@@ -67,6 +67,14 @@ export class PollVoters {
     this.writing.set(pollId, write);
   }
 
+  /** Forgets these polls in memory (their meeting ended); what is stored stays. */
+  forget(pollIds: readonly string[]): void {
+    for (const id of pollIds) {
+      this.loaded.delete(id);
+      this.ready.delete(id);
+    }
+  }
+
   private votersOf(pollId: string): Promise<Set<string>> {
     let set = this.loaded.get(pollId);
     if (!set) {

@@ -1,7 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  annotationsOf,
+  chartBox,
+  CHART_FONT_SIZE,
   currentPresentation,
+  Shape,
+  WHITEBOARD_LIMITS,
+  type PollResultRow,
   optionsOf,
   publishedRows,
   resultsMessage,
@@ -13,6 +19,7 @@ import {
 } from '@estrade/protocol';
 import type { Emit, SliceHandlers } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
+import { MeetingsService } from '../meetings/meetings.service';
 import { PollVoters } from './poll-voters';
 
 type Answer = { pollId: string; choices?: number[]; text?: string; receipt?: string };
@@ -22,8 +29,18 @@ type Answer = { pollId: string; choices?: number[]; text?: string; receipt?: str
  * its voter recorded apart (PollVoters) and its receipt only as a hash (the ballot).
  */
 @Injectable()
-export class PollsCommands {
-  constructor(private readonly voters: PollVoters) {}
+export class PollsCommands implements OnModuleInit {
+  constructor(
+    private readonly voters: PollVoters,
+    private readonly meetings: MeetingsService,
+  ) {}
+
+  onModuleInit() {
+    // An ended meeting's polls take no more answers: their voters need not stay in memory.
+    this.meetings.onEvents((_meetingId, events, state) => {
+      if (events.some((e) => e.event.type === 'meeting.ended')) this.voters.forget(state.polls.map((p) => p.id));
+    });
+  }
 
   handlers(): SliceHandlers<typeof polls> {
     return {
@@ -111,10 +128,48 @@ export class PollsCommands {
             mentions: [],
           },
         ];
+        const chart = chartOn(state, actor, poll, rows, tally.responders, cmd.pageSize);
+        if (chart) events.push(chart);
         return { events };
       },
     };
   }
+}
+
+/** A page of this size (points) when the presenter's screen did not say: A4, landscape, as most slides. */
+const USUAL_PAGE = { width: 842, height: 595 };
+
+/**
+ * The results as a chart on the page on screen: a whiteboard annotation of the publisher's, which
+ * the presenter moves or erases like any other. None without a page, or on a page already full.
+ */
+function chartOn(
+  state: MeetingState,
+  actor: Participant,
+  poll: Poll,
+  rows: PollResultRow[],
+  responders: number,
+  pageSize = USUAL_PAGE,
+): Emit | null {
+  const shown = currentPresentation(state.slides);
+  if (!shown) return null;
+  if (annotationsOf(state.whiteboard, shown.id, shown.page).length >= WHITEBOARD_LIMITS.shapesPerPage) return null;
+  const chart = { title: poll.question ?? '', bars: rows, responders };
+  const shape = Shape.parse({
+    id: `poll_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+    kind: 'chart',
+    points: chartBox(chart.bars, chart.title, pageSize.width, pageSize.height),
+    colour: '#1971c2',
+    size: CHART_FONT_SIZE,
+    fill: false,
+    chart,
+  });
+  return {
+    type: 'annotations.added',
+    presentationId: shown.id,
+    page: shown.page,
+    annotations: [{ ...shape, author: actor.id }],
+  };
 }
 
 function pollOf(state: MeetingState, pollId: string): Poll {

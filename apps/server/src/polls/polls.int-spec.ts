@@ -87,6 +87,19 @@ describe('polls (real server)', () => {
     });
     const published = await other.waitForEvent((e) => e.event.type === 'poll.published');
     expect(published.event).toMatchObject({ rows: [{ label: 'Paris', count: 2 }, { label: 'Lyon', count: 0 }, { label: 'Marseille', count: 0 }], responders: 2 });
+    // The chart: an annotation of the teacher's on the page on screen, for everyone.
+    const drawn = await other.waitForEvent((e) => e.event.type === 'annotations.added');
+    const shown = other.snapshots[0].state.slides.current;
+    expect(drawn.event).toMatchObject({
+      presentationId: shown,
+      annotations: [
+        {
+          kind: 'chart',
+          author: teacher.id,
+          chart: { title: 'Capitale ?', responders: 2, bars: [{ label: 'Paris', count: 2 }, { label: 'Lyon', count: 0 }, { label: 'Marseille', count: 0 }] },
+        },
+      ],
+    });
     expect(await teacher.send({ type: 'poll.publish', pollId, lang: 'fr' })).toMatchObject({ ok: false, code: 'conflict' });
 
     // The history: a moderator joining later sees every poll with its answers; a student their own.

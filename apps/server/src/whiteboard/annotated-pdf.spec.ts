@@ -1,5 +1,6 @@
-import { decodePDFRawStream, PDFArray, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
-import { annotatePdf, pathOperators, winAnsi, wrapLines } from './annotated-pdf';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
+import { chartLayout } from '@estrade/protocol';
+import { annotatePdf, pathOperators, winAnsi, wrapLines, type DrawnShape } from './annotated-pdf';
 
 describe('annotated PDF: path data', () => {
   it('turns the path data of shapes into PDF path operators', () => {
@@ -128,6 +129,58 @@ describe('annotated PDF: the document', () => {
     expect(added.match(/ Tj/g)).toHaveLength(2);
     expect(added).toContain('1 0 0 -1 4 14.8 Tm');
     expect(added).toContain('1 0 0 -1 4 29.8 Tm');
+  });
+
+  it('draws a chart as the browser lays it out: white paper edged in its colour, bars, and its text', async () => {
+    const chart: DrawnShape = {
+      kind: 'chart',
+      points: [
+        [180, 10],
+        [390, 130],
+      ],
+      colour: '#1971c2',
+      size: 12,
+      fill: false,
+      chart: {
+        title: 'Capitale de l’Australie ?',
+        bars: [
+          { label: 'Sydney, la plus grande ville', count: 6 },
+          { label: 'Canberra', count: 12 },
+          { label: 'Melbourne', count: 0 },
+        ],
+        responders: 18,
+      },
+    };
+    const layout = chartLayout(chart);
+    const after = await PDFDocument.load(await annotatePdf(await twoPages(), [{ page: 1, shapes: [chart] }]));
+    const added = contents(after, 0).at(-1)!;
+    // The paper, then the two bars that are not 0, in #1971c2.
+    expect(added).toContain('q 1 1 1 rg 0.098 0.443 0.761 RG 1 w 180 10 210 120 re B Q');
+    expect(added).toMatch(/q 0\.098 0\.443 0\.761 rg\n[\d. ]+ re [\d. ]+ re f Q/);
+    // Every line where the layout puts it, the title in bold, in ink.
+    expect(added).toContain('q 0.118 0.118 0.118 rg BT');
+    const lines = [...added.matchAll(/(\/\S+) ([\d.]+) Tf 1 0 0 -1 ([\d.]+) ([\d.]+) Tm <([0-9A-F]*)> Tj/g)];
+    expect(lines.map((m) => [m[1].startsWith('/HelvB'), Number(m[3]), Number(m[4])])).toEqual(
+      layout.texts.map((t) => [!!t.bold, t.x, t.y]),
+    );
+    // The strings themselves, in WinAnsi: the label cut with an ellipsis, the values with a middle dot.
+    const winAnsiText = (hex: string) =>
+      Buffer.from(hex, 'hex').toString('latin1').replace(/\x85/g, '…').replace(/\x92/g, '’');
+    expect(lines.map((m) => winAnsiText(m[5]))).toEqual(layout.texts.map((t) => t.text));
+    expect(layout.texts.map((t) => t.text)).toEqual([
+      'Capitale de l’Australie ?',
+      expect.stringMatching(/^Sydney.*…$/),
+      '6 · 33 %',
+      'Canberra',
+      '12 · 67 %',
+      'Melbourne',
+      '0 · 0 %',
+    ]);
+    // Both fonts are the page's resources.
+    const fonts = after.getPage(0).node.Resources()!.lookup(PDFName.of('Font'), PDFDict);
+    const names = fonts.keys().map((k) => k.toString());
+    expect(names.some((n) => n.startsWith('/HelvB'))).toBe(true);
+    expect(names.some((n) => /^\/Helv(?!B)/.test(n))).toBe(true);
   });
 
   it('copies a PDF with no annotations unchanged in what it draws', async () => {

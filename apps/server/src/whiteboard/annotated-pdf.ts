@@ -1,6 +1,16 @@
 import { deflateSync } from 'node:zlib';
 import { PDFArray, PDFDocument, PDFName, PDFNumber, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { box, HIGHLIGHTER_OPACITY, isFilledOutline, shapePath, type Shape } from '@estrade/protocol';
+import {
+  BASELINE,
+  box,
+  chartLayout,
+  HIGHLIGHTER_OPACITY,
+  isFilledOutline,
+  LINE_HEIGHT,
+  NOTE_PADDING,
+  shapePath,
+  type Shape,
+} from '@estrade/protocol';
 import { displayToUser, type PageGeometry } from './page-space';
 
 /**
@@ -10,33 +20,38 @@ import { displayToUser, type PageGeometry } from './page-space';
  * every other page is copied as it is.
  */
 
-export type DrawnShape = Pick<Shape, 'kind' | 'points' | 'colour' | 'size' | 'fill' | 'text'>;
+export type DrawnShape = Pick<Shape, 'kind' | 'points' | 'colour' | 'size' | 'fill' | 'text' | 'chart'>;
 export interface AnnotatedPage {
   /** 1-based, as in the meeting. */
   page: number;
   shapes: readonly DrawnShape[];
 }
 
-// Text and notes as the browser's SVG layer sets them (apps/web/src/lib/whiteboard/markup.ts):
-// Helvetica, lines 1.25 em apart, the first baseline 0.9 em below the top; a note's text 4 pt
-// inside its edges, on paper of its colour mixed with 70 % white, edged in its colour, and only
-// the lines that fit in it.
-const LINE_HEIGHT = 1.25;
-const BASELINE = 0.9;
-const NOTE_PADDING = 4;
+// Text and notes as the browser's SVG layer sets them (apps/web/src/lib/whiteboard/markup.ts),
+// by the protocol's text metrics: Helvetica; a note on paper of its colour mixed with 70 % white,
+// edged in its colour, with only the lines that fit in it. A chart as the protocol lays it out,
+// its title in Helvetica-Bold.
 const NOTE_LIGHTEN = 0.7;
-const NOTE_INK = '#1e1e1e';
+const INK = '#1e1e1e';
 
 /** Operators of one page go out in content streams of about this many characters. */
 const STREAM_CHARS = 4_000_000;
 
 const isText = (s: DrawnShape) => s.kind === 'text' || s.kind === 'note';
+const isLettered = (s: DrawnShape) => isText(s) || s.kind === 'chart';
+const hasBold = (s: DrawnShape) => s.kind === 'chart' && chartLayout(s).texts.some((t) => t.bold);
 
-/** Helvetica, one of the 14 fonts every PDF reader has: nothing to embed but its name. */
+/** Helvetica (and its bold), of the 14 fonts every PDF reader has: nothing to embed but a name. */
 interface Lettering {
   font: PDFFont;
+  /** Embedded once a chart's title needs it. */
+  bold: PDFFont | null;
+  /** WinAnsi: the same for both. */
   charset: ReadonlySet<number>;
 }
+
+/** The fonts as one page's resources name them. */
+type PageLettering = Lettering & { key: string; boldKey: string | null };
 
 /** pdf-lib cannot write into an encrypted PDF (its own error is not an `instanceof` Error subclass). */
 export class EncryptedPdfError extends Error {}
@@ -48,9 +63,12 @@ export async function annotatePdf(pdf: Uint8Array, pages: readonly AnnotatedPage
   let lettering: Lettering | null = null;
   for (const { page, shapes } of pages) {
     if (page < 1 || page > doc.getPageCount() || shapes.length === 0) continue;
-    if (!lettering && shapes.some(isText)) {
+    if (!lettering && shapes.some(isLettered)) {
       const font = await doc.embedFont(StandardFonts.Helvetica);
-      lettering = { font, charset: new Set(font.getCharacterSet()) };
+      lettering = { font, bold: null, charset: new Set(font.getCharacterSet()) };
+    }
+    if (lettering && !lettering.bold && shapes.some(hasBold)) {
+      lettering.bold = await doc.embedFont(StandardFonts.HelveticaBold);
     }
     drawOnPage(doc, doc.getPage(page - 1), shapes, lettering);
   }
@@ -66,9 +84,16 @@ function drawOnPage(doc: PDFDocument, page: PDFPage, shapes: readonly DrawnShape
   const translucent = shapes.some((s) => s.kind === 'highlighter')
     ? node.newExtGState('Hl', context.obj({ Type: 'ExtGState', ca: HIGHLIGHTER_OPACITY, CA: HIGHLIGHTER_OPACITY }))
     : null;
-  const text =
-    lettering && shapes.some(isText)
-      ? { ...lettering, key: node.newFontDictionary('Helv', lettering.font.ref).toString() }
+  const text: PageLettering | null =
+    lettering && shapes.some(isLettered)
+      ? {
+          ...lettering,
+          key: node.newFontDictionary('Helv', lettering.font.ref).toString(),
+          boldKey:
+            lettering.bold && shapes.some(hasBold)
+              ? node.newFontDictionary('HelvB', lettering.bold.ref).toString()
+              : null,
+        }
       : null;
 
   // The page's operators go out in streams of a few megabytes (a page may hold 5,000 strokes
@@ -88,8 +113,9 @@ function drawOnPage(doc: PDFDocument, page: PDFPage, shapes: readonly DrawnShape
   flush();
 }
 
-function shapeOperators(s: DrawnShape, translucent: string | null, text: (Lettering & { key: string }) | null): string {
+function shapeOperators(s: DrawnShape, translucent: string | null, text: PageLettering | null): string {
   const colour = rgb(s.colour);
+  if (s.kind === 'chart') return chartOperators(s, colour, text);
   if (isFilledOutline(s.kind)) {
     const d = shapePath(s);
     if (!d) return '';
@@ -103,11 +129,31 @@ function shapeOperators(s: DrawnShape, translucent: string | null, text: (Letter
     const inside = { x: b.x + NOTE_PADDING, y: b.y + NOTE_PADDING, width: b.width - 2 * NOTE_PADDING };
     const fits = Math.max(1, Math.floor((b.height - 2 * NOTE_PADDING) / (s.size * LINE_HEIGHT)));
     const paper = `q ${rgb(s.colour, NOTE_LIGHTEN)} rg ${colour} RG 1 w\n${pathOperators(shapePath(s))}\nB Q`;
-    return `${paper}\n${textOperators(s.text ?? '', inside, s.size, rgb(NOTE_INK), text, fits)}`;
+    return `${paper}\n${textOperators(s.text ?? '', inside, s.size, rgb(INK), text, fits)}`;
   }
   // Lines and arrows are open: `fill` means nothing to them.
   const filled = s.fill && s.kind !== 'line' && s.kind !== 'arrow';
   return `q ${colour} rg ${colour} RG ${num(s.size)} w\n${pathOperators(shapePath(s))}\n${filled ? 'B' : 'S'} Q`;
+}
+
+/** A poll's results: white paper edged in the chart's colour, its bars, then its lines of text. */
+function chartOperators(s: DrawnShape, colour: string, text: PageLettering | null): string {
+  const { background: b, bars, texts } = chartLayout(s);
+  const rect = (r: typeof b) => `${num(r.x)} ${num(r.y)} ${num(r.width)} ${num(r.height)} re`;
+  const ops = [`q 1 1 1 rg ${colour} RG 1 w ${rect(b)} B Q`];
+  if (bars.length) ops.push(`q ${colour} rg\n${bars.map(rect).join(' ')} f Q`);
+  if (text && texts.length) {
+    ops.push(`q ${rgb(INK)} rg BT`);
+    for (const t of texts) {
+      const font =
+        t.bold && text.bold && text.boldKey ? { pdf: text.bold, key: text.boldKey } : { pdf: text.font, key: text.key };
+      const encoded = font.pdf.encodeText(winAnsi(t.text, text.charset)).toString();
+      // The page is drawn y down: the text matrix flips the glyphs back upright.
+      ops.push(`${font.key} ${num(t.size)} Tf 1 0 0 -1 ${num(t.x)} ${num(t.y)} Tm ${encoded} Tj`);
+    }
+    ops.push('ET Q');
+  }
+  return ops.join('\n');
 }
 
 /** The page's boxes, rotation and unit as its dictionary states them (inherited ones included). */
@@ -135,7 +181,7 @@ function textOperators(
   at: { x: number; y: number; width: number },
   size: number,
   colour: string,
-  text: Lettering & { key: string },
+  text: PageLettering,
   maxLines = Infinity,
 ): string {
   const all = wrapLines(winAnsi(raw, text.charset), at.width, (s) => text.font.widthOfTextAtSize(s, size));

@@ -116,13 +116,14 @@ export class WhiteboardExportService {
 function annotatedPages(whiteboard: Whiteboard, p: Presentation): AnnotatedPage[] {
   const pages: AnnotatedPage[] = [];
   for (let page = 1; page <= p.pages; page++) {
-    const shapes = annotationsOf(whiteboard, p.id, page).map(({ kind, points, colour, size, fill, text }) => ({
+    const shapes = annotationsOf(whiteboard, p.id, page).map(({ kind, points, colour, size, fill, text, chart }) => ({
       kind,
       points,
       colour,
       size,
       fill,
       text,
+      chart,
     }));
     if (shapes.length) pages.push({ page, shapes });
   }

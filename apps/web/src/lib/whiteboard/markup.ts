@@ -1,7 +1,12 @@
 import {
+  AVERAGE_ADVANCE,
+  BASELINE,
   box,
+  chartLayout,
   HIGHLIGHTER_OPACITY,
   isFilledOutline,
+  LINE_HEIGHT,
+  NOTE_PADDING,
   shapePath,
   strokeOutline,
   type Annotation,
@@ -13,9 +18,8 @@ import {
 // markup is computed once (logged annotations never change: a change is a new object).
 
 const cache = new WeakMap<Annotation, string>();
-const LINE_HEIGHT = 1.25;
-/** Helvetica's average advance, in ems: enough to wrap as the annotated PDF does, near enough. */
-const AVERAGE_ADVANCE = 0.55;
+const FONT = 'Helvetica, Arial, sans-serif';
+const INK = '#1e1e1e';
 
 const escape = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -54,25 +58,46 @@ export function wrap(text: string, size: number, width: number): string[] {
 
 function text(a: Shape): string {
   const b = box(a.points);
-  const pad = a.kind === 'note' ? 4 : 0;
+  const pad = a.kind === 'note' ? NOTE_PADDING : 0;
   const lines = wrap(a.text ?? '', a.size, b.width - 2 * pad);
   const fits = Math.max(1, Math.floor((b.height - 2 * pad) / (a.size * LINE_HEIGHT)));
   const x = b.x + pad;
   const spans = lines
     .slice(0, a.kind === 'note' ? fits : lines.length)
-    .map((l, i) => `<tspan x="${x}" y="${b.y + pad + a.size * (0.9 + i * LINE_HEIGHT)}">${escape(l) || ' '}</tspan>`)
+    .map(
+      (l, i) => `<tspan x="${x}" y="${b.y + pad + a.size * (BASELINE + i * LINE_HEIGHT)}">${escape(l) || ' '}</tspan>`,
+    )
     .join('');
   const paper =
     a.kind === 'note'
       ? `<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" fill="${paperOf(a.colour)}" stroke="${a.colour}" stroke-width="1"/>`
       : '';
-  const ink = a.kind === 'note' ? '#1e1e1e' : a.colour;
-  return `${paper}<text font-size="${a.size}" fill="${ink}" font-family="Helvetica, Arial, sans-serif" xml:space="preserve">${spans}</text>`;
+  const ink = a.kind === 'note' ? INK : a.colour;
+  return `${paper}<text font-size="${a.size}" fill="${ink}" font-family="${FONT}" xml:space="preserve">${spans}</text>`;
+}
+
+/** A poll's results: white paper edged in the shape's colour, bars in it, text in ink (laid out by the protocol). */
+function chart(a: Shape): string {
+  const { background: b, bars, texts } = chartLayout(a);
+  const paper = `<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" fill="#ffffff" stroke="${a.colour}" stroke-width="1"/>`;
+  const d = bars.map((r) => `M${r.x} ${r.y}h${r.width}v${r.height}h${-r.width}Z`).join('');
+  const spans = texts
+    .map(
+      (t) =>
+        `<tspan x="${t.x}" y="${t.y}" font-size="${t.size}"${t.bold ? ' font-weight="bold"' : ''}>${escape(t.text)}</tspan>`,
+    )
+    .join('');
+  return (
+    paper +
+    (d ? `<path d="${d}" fill="${a.colour}"/>` : '') +
+    (spans ? `<text fill="${INK}" font-family="${FONT}" xml:space="preserve">${spans}</text>` : '')
+  );
 }
 
 /** A shape as SVG markup; `data` names it for tests and tools; a stroke still drawn ends at the pointer. */
 export function shapeMarkup(a: Shape, data: string, complete = true): string {
   if (a.kind === 'text' || a.kind === 'note') return `<g ${data}>${text(a)}</g>`;
+  if (a.kind === 'chart') return `<g ${data}>${chart(a)}</g>`;
   if (isFilledOutline(a.kind)) {
     // fill-opacity, not opacity: the same look for one filled outline, without a layer of its own to paint.
     const opacity = a.kind === 'highlighter' ? ` fill-opacity="${HIGHLIGHTER_OPACITY}"` : '';

@@ -18,7 +18,9 @@ import {
 import { CommandRefused, type ClassroomConnection } from '../classroom/connection.svelte';
 import type { Run } from '../classroom/feedback';
 
-export type Tool = ShapeKind | 'select' | 'eraser' | 'hand' | 'laser';
+/** What one draws with: every kind but a chart (a poll's results, which only publishing adds). */
+type DrawnKind = Exclude<ShapeKind, 'chart'>;
+export type Tool = DrawnKind | 'select' | 'eraser' | 'hand' | 'laser';
 
 /** A tool and its key (shown in its tooltip). */
 export const TOOLS: { tool: Tool; key: string }[] = [
