@@ -221,7 +221,7 @@ describe('who sees which answers', () => {
     type: 'poll.answered',
     pollId: POLL,
     participantId: null,
-    ballot: 'secret-hash',
+    ballot: 'secret-hash-of-the-receipt',
     choices: [1],
     text: null,
   };
@@ -241,9 +241,21 @@ describe('who sees which answers', () => {
     expect(viewFor(s, { id: crypto.randomUUID(), role: 'moderator' }).polls[0].answers).toHaveLength(2);
     const anon = meeting(started(true), anonymous);
     expect(viewFor(anon, { id: TEACHER, role: 'viewer' }).polls[0].answers).toEqual([
-      { participantId: null, ballot: null, choices: [1], text: null },
+      { participantId: null, ballot: 'secret-hash-', choices: [1], text: null },
     ]);
     expect(viewFor(anon, { id: ANA, role: 'viewer' }).polls[0].answers).toEqual([]);
-    expect(eventForClients(anonymous)).toEqual({ ...anonymous, ballot: null });
+    expect(eventForClients(anonymous)).toEqual({ ...anonymous, ballot: 'secret-hash-' });
+  });
+
+  it('keeps the live results of who asked right when an anonymous voter changes their answer', () => {
+    // The teacher's browser: a snapshot, then events as clients get them, folded as the server does.
+    const first = { ...anonymous, choices: [0] } as MeetingEvent;
+    const other = { ...anonymous, ballot: 'another-voter-hash', choices: [2] } as MeetingEvent;
+    const server = meeting(started(true), first);
+    let browser = viewFor(server, { id: TEACHER, role: 'viewer' });
+    for (const event of [other, anonymous]) browser = foldMeeting(browser, { at, event: eventForClients(event) });
+    const counts = (s: typeof browser) => tallyPoll(s.polls[0], s.polls[0].answers).rows.map((r) => r.count);
+    expect(counts(browser)).toEqual([0, 1, 1]);
+    expect(counts(meeting(started(true), first, other, anonymous))).toEqual([0, 1, 1]);
   });
 });

@@ -12,7 +12,8 @@ import { defineSlice } from './slice';
 // Anonymous means anonymous: an anonymous answer is logged with no actor, no participant id and
 // no audience naming its voter. Who has answered is kept by the server apart from the log (it
 // refuses a second answer), never next to a choice. A voter changes their answer with a secret
-// receipt only their browser holds; the log keeps a hash of it (the ballot), never sent out.
+// receipt only their browser holds; the log keeps a hash of it (the ballot), and clients only a
+// tag of that hash, to follow a change (`ballotTag`).
 
 export const POLL_LIMITS = {
   options: 10,
@@ -404,10 +405,19 @@ export const polls = defineSlice({
     polls: state.polls.map((p) => ({
       ...p,
       answers: (seesAnswers(p, who) ? p.answers : p.answers.filter((a) => a.participantId === who.id)).map(
-        (a) => (a.ballot === null ? a : { ...a, ballot: null }),
+        (a) => (a.ballot === null ? a : { ...a, ballot: ballotTag(a.ballot) }),
       ),
     })),
   }),
-  // The ballot (a receipt's hash) stays on the server.
-  forClients: (e) => (e.type === 'poll.answered' && e.ballot !== null ? { ...e, ballot: null } : e),
+  forClients: (e) => (e.type === 'poll.answered' && e.ballot !== null ? { ...e, ballot: ballotTag(e.ballot) } : e),
 });
+
+/**
+ * What clients get of a ballot (a receipt's hash, which stays on the server): a tag of it, the
+ * same in snapshots and events, so that a changed anonymous answer replaces the earlier one in the
+ * live results of who asked and the moderators instead of adding to them. 12 characters of the
+ * hash (72 bits): no collision within a class, and nothing to test a guessed receipt against.
+ */
+export function ballotTag(ballot: string): string {
+  return ballot.slice(0, 12);
+}
