@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Poll, type PollLanguage, type PollStart } from '@estrade/protocol';
+import { currentPresentation, type Poll, type PollLanguage, type PollStart } from '@estrade/protocol';
 import { CommandRefused, type ClassroomConnection } from '../classroom/connection.svelte';
 import type { Confirm } from '../classroom/feedback';
 import { i18n, t } from '../i18n/i18n.svelte';
@@ -8,7 +8,7 @@ import { newReceipt, Receipts, type StoredAnswer } from './receipts';
 
 /**
  * The text and size of every page of a file, as the server's pdf.js read them
- * (GET /api/presentations/:fileId/text): quick polls read the text, published charts the size.
+ * (GET /api/presentations/:fileId/text): quick polls read the text, a published chart the size.
  */
 const PageTexts = z.object({
   pages: z.array(z.string()),
@@ -110,9 +110,9 @@ export class PollsStore {
     return this.attempt(() => this.conn.send({ type: 'poll.cancel', pollId: poll.id }));
   }
 
-  /** Publishes in this person's language, with the size of the poll's page if it is known. */
+  /** Publishes in this person's language, with the size of the page on screen if it is known. */
   async publish(poll: Poll, lang: PollLanguage) {
-    const pageSize = await this.pageSizeOf(poll);
+    const pageSize = await this.pageSizeOf();
     return this.attempt(() =>
       this.conn.send({ type: 'poll.publish', pollId: poll.id, lang, ...(pageSize ? { pageSize } : {}) }),
     );
@@ -149,11 +149,11 @@ export class PollsStore {
     return loading;
   }
 
-  /** The poll's page size in points, where its chart goes, if the pages' sizes can be had. */
-  async pageSizeOf(poll: Poll): Promise<{ width: number; height: number } | null> {
-    const p = this.conn.state?.slides.presentations.find((x) => x.id === poll.presentationId);
-    if (!p || !poll.page) return null;
-    const size = (await this.loadPages(p.fileId))?.sizes[poll.page - 1];
+  /** The size in points of the page on screen, where the server puts the chart, if it can be had. */
+  async pageSizeOf(): Promise<{ width: number; height: number } | null> {
+    const shown = this.conn.state && currentPresentation(this.conn.state.slides);
+    if (!shown) return null;
+    const size = (await this.loadPages(shown.fileId))?.sizes[shown.page - 1];
     return size && size.width >= 1 && size.height >= 1 ? size : null;
   }
 

@@ -149,7 +149,7 @@ describe('running a poll', () => {
     expect(sent().map((c) => (c as { type: string }).type)).toEqual(['poll.start', 'poll.stop', 'poll.cancel']);
   });
 
-  it('publishes in the given language with the size of the poll’s page, from the pages’ text', async () => {
+  it('publishes in the given language with the size of the page on screen, from the pages’ text', async () => {
     const fetched: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {
       fetched.push(url);
@@ -165,9 +165,7 @@ describe('running a poll', () => {
     });
     const { polls, sent, poll } = store(TEACHER, [...SLIDES, started({ presentationId: DECK, page: 2 })]);
     await polls.publish(poll(), 'fr');
-    expect(sent()).toEqual([
-      { type: 'poll.publish', pollId: POLL, lang: 'fr', pageSize: { width: 595.28, height: 841.89 } },
-    ]);
+    expect(sent()).toEqual([{ type: 'poll.publish', pollId: POLL, lang: 'fr', pageSize: { width: 960, height: 540 } }]);
     // Fetched once: the quick poll reads the same pages.
     expect((await polls.loadPages(FILE))?.pages[0]).toContain('A) x');
     expect(fetched).toEqual([`/api/presentations/${FILE}/text?access=t`]);
@@ -186,6 +184,6 @@ describe('running a poll', () => {
     ready = true;
     expect(await polls.loadPages(FILE)).toEqual({ pages: [''], sizes: [{ width: 0, height: 0 }] });
     // A page pdf.js could not measure gives no size either.
-    expect(await polls.pageSizeOf(poll())).toBeNull();
+    expect(await polls.pageSizeOf()).toBeNull();
   });
 });
