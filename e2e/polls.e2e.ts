@@ -111,6 +111,9 @@ test('a custom poll: three students answer (one by keyboard, one changes), the t
   await results.getByTestId('poll-who').locator('summary').click();
   await expect(results.getByTestId('poll-who').locator('li')).toHaveText(['Inès Vénus', 'Léa Jupiter', 'Noé Mars']);
   await shot(teacher, 'results-panel');
+  await teacher.emulateMedia({ colorScheme: 'dark' });
+  await shot(teacher, 'results-panel-dark');
+  await teacher.emulateMedia({ colorScheme: 'light' });
 
   await results.getByTestId('poll-publish').click();
   await expect(results).toHaveAttribute('data-status', 'published');
@@ -122,6 +125,9 @@ test('a custom poll: three students answer (one by keyboard, one changes), the t
     await expect(last).toContainText('3 answers');
   }
   await expect(lea.getByTestId('poll-ended')).toHaveText('The poll has ended.');
+  // Published, the teacher's panel gets small: the chart on the page shows the results.
+  await expect(results.getByTestId('poll-result')).toHaveCount(0);
+  await expect(results.getByTestId('poll-responders')).toHaveText('3 answered');
   // The chart on the page, for everyone.
   for (const page of [teacher, ...students]) {
     await expect(page.locator('[data-testid="annotation"][data-kind="chart"]')).toHaveCount(1);
@@ -155,12 +161,14 @@ test('a quick poll from the page’s text: A) B) C) on the slide, one click, the
   await expect(quick).toHaveText('Quick poll: A–C', { timeout: 30_000 });
   await expect(quick).toHaveAttribute('data-kind', 'letters');
   await expect(student.getByTestId('quick-poll')).toHaveCount(0);
+  await shot(teacher, 'quick-button');
   await quick.click();
 
   const panel = student.getByTestId('poll-answer-panel');
   await expect(panel.getByRole('heading')).toHaveText('Which planet is the largest?');
   await expect(panel.getByRole('radio')).toHaveCount(3);
   await expect(panel.locator('label')).toHaveText(['A', 'B', 'C']);
+  await shot(student, 'quick-student');
   // One poll at a time: the quick poll gives way while it runs.
   await expect(quick).toHaveCount(0);
   await panel.getByRole('radio', { name: 'B', exact: true }).check();
