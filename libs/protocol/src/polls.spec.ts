@@ -142,9 +142,9 @@ describe('poll commands', () => {
     expect(
       ok({ type: 'poll.start', kind: 'custom', options: ['a', 'b'.repeat(101)], multiple: false, anonymous: false }),
     ).toBe(false);
-    expect(ok({ type: 'poll.start', kind: 'typed', multiple: false, anonymous: false, question: 'x'.repeat(301) })).toBe(
-      false,
-    );
+    expect(
+      ok({ type: 'poll.start', kind: 'typed', multiple: false, anonymous: false, question: 'x'.repeat(301) }),
+    ).toBe(false);
     expect(ok({ type: 'poll.start', kind: 'typed', multiple: false, anonymous: false, extra: 1 })).toBe(false);
   });
 
