@@ -121,6 +121,34 @@ describe('polls (real server)', () => {
       code: 'conflict',
     });
 
+    // In multi-user mode a student draws, but neither forges results nor edits the published ones.
+    expect(await teacher.send({ type: 'whiteboard.set-multi-user', enabled: true })).toEqual({ ok: true });
+    const chart = (drawn.event as { annotations: Record<string, unknown>[] }).annotations[0];
+    const where = { presentationId: (drawn.event as { presentationId: string }).presentationId, page: 1 };
+    const { author: _author, ...shape } = chart;
+    const forged = {
+      ...shape,
+      id: 'forged-chart-1',
+      chart: { title: 'Capitale ?', responders: 2, bars: [{ label: 'Lyon', count: 2 }] },
+    };
+    const beforeTamper = await server.log(teacher.meetingId);
+    expect(await rogue.send({ type: 'annotation.add', ...where, shapes: [forged] })).toMatchObject({
+      code: 'forbidden',
+    });
+    expect(
+      await teacher.send({ type: 'annotation.update', ...where, shape: { ...shape, chart: forged.chart } }),
+    ).toMatchObject({ code: 'malformed' });
+    expect(await server.log(teacher.meetingId)).toEqual(beforeTamper);
+    // Moved, it stays the same chart.
+    const moved = {
+      ...shape,
+      points: [
+        [10, 10],
+        [300, 200],
+      ],
+    };
+    expect(await teacher.send({ type: 'annotation.update', ...where, shape: moved })).toEqual({ ok: true });
+
     // The history: a moderator joining later sees every poll with its answers; a student their own.
     const late = await classroom.join(room.moderatorCode, 'M. Durand');
     expect(late.snapshots[0].state.polls).toEqual([
