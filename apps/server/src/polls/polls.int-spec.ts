@@ -1,4 +1,4 @@
-import type { LoggedEvent, Poll } from '@estrade/protocol';
+import { shapeOf, type Annotation, type LoggedEvent, type Poll } from '@estrade/protocol';
 import { liveClassroom, type TestClient } from '../testing/classroom-kit';
 
 const custom = { type: 'poll.start', kind: 'custom', options: ['Paris', 'Lyon', 'Marseille'], multiple: false };
@@ -123,9 +123,9 @@ describe('polls (real server)', () => {
 
     // In multi-user mode a student draws, but neither forges results nor edits the published ones.
     expect(await teacher.send({ type: 'whiteboard.set-multi-user', enabled: true })).toEqual({ ok: true });
-    const chart = (drawn.event as { annotations: Record<string, unknown>[] }).annotations[0];
+    const chart = (drawn.event as { annotations: Annotation[] }).annotations[0];
     const where = { presentationId: (drawn.event as { presentationId: string }).presentationId, page: 1 };
-    const { author: _author, ...shape } = chart;
+    const shape = shapeOf(chart);
     const forged = {
       ...shape,
       id: 'forged-chart-1',
