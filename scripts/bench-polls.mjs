@@ -74,7 +74,13 @@ function onPresenterEvent(e) {
 
 async function runPoll(room, teacher, students, anonymous) {
   current = { pollId: null, received: 0, counts: new Array(OPTIONS).fill(0), lastReceivedAt: 0 };
-  const reply = await send(teacher, { type: 'poll.start', kind: 'letters', letters: OPTIONS, multiple: false, anonymous });
+  const reply = await send(teacher, {
+    type: 'poll.start',
+    kind: 'letters',
+    letters: OPTIONS,
+    multiple: false,
+    anonymous,
+  });
   if (!reply.ok) throw new Error(`poll.start: ${reply.message}`);
   while (!current.pollId) await new Promise((r) => setTimeout(r, 5));
   const pollId = current.pollId;
@@ -88,21 +94,18 @@ async function runPoll(room, teacher, students, anonymous) {
     students.map(
       (s, i) =>
         new Promise((resolve) =>
-          setTimeout(
-            async () => {
-              const choice = (i * 7) % OPTIONS;
-              const command = { type: 'poll.answer', pollId, choices: [choice] };
-              if (anonymous) command.receipt = `bench-receipt-${String(i).padStart(12, '0')}`;
-              const at = now();
-              lastSentAt = Math.max(lastSentAt, at);
-              sent[choice]++;
-              const r = await send(s, command);
-              replyMs.push(now() - at);
-              if (!r.ok) refused.push(r.message);
-              resolve();
-            },
-            Math.random() * SPREAD_MS,
-          ),
+          setTimeout(async () => {
+            const choice = (i * 7) % OPTIONS;
+            const command = { type: 'poll.answer', pollId, choices: [choice] };
+            if (anonymous) command.receipt = `bench-receipt-${String(i).padStart(12, '0')}`;
+            const at = now();
+            lastSentAt = Math.max(lastSentAt, at);
+            sent[choice]++;
+            const r = await send(s, command);
+            replyMs.push(now() - at);
+            if (!r.ok) refused.push(r.message);
+            resolve();
+          }, Math.random() * SPREAD_MS),
         ),
     ),
   );
@@ -112,7 +115,9 @@ async function runPoll(room, teacher, students, anonymous) {
   }
   const cpuAfter = cpuSeconds(pid);
   const windowS = (now() - t0) / 1000;
-  const moderator = await connect(await post(`/api/join/${room.moderatorCode}`, { name: 'Checker', audioMode: 'listen-only' }));
+  const moderator = await connect(
+    await post(`/api/join/${room.moderatorCode}`, { name: 'Checker', audioMode: 'listen-only' }),
+  );
   const poll = moderator.snapshot.state.polls.find((p) => p.id === pollId);
   const stateCounts = new Array(OPTIONS).fill(0);
   for (const a of poll.answers) stateCounts[a.choices[0]]++;

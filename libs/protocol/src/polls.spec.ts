@@ -142,9 +142,9 @@ describe('poll commands', () => {
     expect(
       ok({ type: 'poll.start', kind: 'custom', options: ['a', 'b'.repeat(101)], multiple: false, anonymous: false }),
     ).toBe(false);
-    expect(ok({ type: 'poll.start', kind: 'typed', multiple: false, anonymous: false, question: 'x'.repeat(301) })).toBe(
-      false,
-    );
+    expect(
+      ok({ type: 'poll.start', kind: 'typed', multiple: false, anonymous: false, question: 'x'.repeat(301) }),
+    ).toBe(false);
     expect(ok({ type: 'poll.start', kind: 'typed', multiple: false, anonymous: false, extra: 1 })).toBe(false);
   });
 
@@ -234,7 +234,7 @@ describe('who sees which answers', () => {
     expect(audienceOf(anonymous, meeting(started(true)))).toEqual({ roles: ['moderator'], participants: [TEACHER] });
   });
 
-  it('shows students their own answer only, and never the ballots', () => {
+  it('shows students their own answer only, and clients a tag of the ballots, never the ballots', () => {
     const s = meeting(started(false), namedAnswer, { ...namedAnswer, participantId: BEN });
     expect(viewFor(s, { id: BEN, role: 'viewer' }).polls[0].answers).toEqual([named(BEN, [1])]);
     expect(viewFor(s, { id: TEACHER, role: 'viewer' }).polls[0].answers).toHaveLength(2);

@@ -89,7 +89,11 @@ export const PollStart = z
   .strict()
   .superRefine((c, ctx) => {
     if ((c.kind === 'letters') !== (c.letters !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['letters'], message: 'a letters poll says how many letters (2 to 6), others none' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['letters'],
+        message: 'a letters poll says how many letters (2 to 6), others none',
+      });
     }
     if ((c.kind === 'custom') !== (c.options !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'a custom poll has 2 to 10 options, others none' });
@@ -98,14 +102,28 @@ export const PollStart = z
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'two options are the same' });
     }
     if (c.multiple && !['letters', 'custom'].includes(c.kind)) {
-      ctx.addIssue({ code: 'custom', path: ['multiple'], message: 'only letters and custom polls take several answers' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['multiple'],
+        message: 'only letters and custom polls take several answers',
+      });
     }
   });
 export type PollStart = z.infer<typeof PollStart>;
 
 const AnswerBody = {
   pollId: PollId,
-  choices: z.array(z.number().int().min(0).max(POLL_LIMITS.options - 1)).min(1).max(POLL_LIMITS.options).optional(),
+  choices: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(POLL_LIMITS.options - 1),
+    )
+    .min(1)
+    .max(POLL_LIMITS.options)
+    .optional(),
   text: TypedText.optional(),
   receipt: PollReceipt.optional(),
 };
@@ -296,7 +314,12 @@ export function publishedRows(poll: Pick<Poll, 'kind' | 'options'>, tally: Tally
 }
 
 /** The published results as one chat message, in the publisher's language. */
-export function resultsMessage(question: string | null, rows: readonly PollResultRow[], responders: number, lang: PollLanguage) {
+export function resultsMessage(
+  question: string | null,
+  rows: readonly PollResultRow[],
+  responders: number,
+  lang: PollLanguage,
+) {
   const head = lang === 'fr' ? 'Résultats du sondage' : 'Poll results';
   const answered =
     lang === 'fr'
@@ -404,8 +427,8 @@ export const polls = defineSlice({
     ...view,
     polls: state.polls.map((p) => ({
       ...p,
-      answers: (seesAnswers(p, who) ? p.answers : p.answers.filter((a) => a.participantId === who.id)).map(
-        (a) => (a.ballot === null ? a : { ...a, ballot: ballotTag(a.ballot) }),
+      answers: (seesAnswers(p, who) ? p.answers : p.answers.filter((a) => a.participantId === who.id)).map((a) =>
+        a.ballot === null ? a : { ...a, ballot: ballotTag(a.ballot) },
       ),
     })),
   }),

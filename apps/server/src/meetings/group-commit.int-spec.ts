@@ -30,7 +30,9 @@ describe('group commit (real server)', () => {
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(new Set(seqs).size).toBe(seqs.length);
       for (const s of senders) {
-        expect(texts(c).filter((t) => t.startsWith(`${s.name} `))).toEqual([0, 1, 2, 3, 4].map((i) => `${s.name} ${i}`));
+        expect(texts(c).filter((t) => t.startsWith(`${s.name} `))).toEqual(
+          [0, 1, 2, 3, 4].map((i) => `${s.name} ${i}`),
+        );
       }
     }
     // Everyone saw the same order.

@@ -30,7 +30,7 @@ export class PollVoters {
    */
   add(meetingId: string, pollId: string, participantId: string): Promise<void> {
     const set = this.ready.get(pollId);
-    if (!set) throw new Error('PollVoters.add before has: the poll\'s voters are not loaded');
+    if (!set) throw new Error("PollVoters.add before has: the poll's voters are not loaded");
     set.add(participantId);
     const batch = this.pending.get(pollId) ?? { meetingId, voters: [], done: [] };
     this.pending.set(pollId, batch);

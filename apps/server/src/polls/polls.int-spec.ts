@@ -1,9 +1,10 @@
-import type { LoggedEvent, Poll } from '@estrade/protocol';
+import { shapeOf, type Annotation, type LoggedEvent, type Poll } from '@estrade/protocol';
 import { liveClassroom, type TestClient } from '../testing/classroom-kit';
 
 const custom = { type: 'poll.start', kind: 'custom', options: ['Paris', 'Lyon', 'Marseille'], multiple: false };
 const answered = (e: LoggedEvent) => e.event.type === 'poll.answered';
-const pollOf = (c: TestClient) => c.waitForEvent((e) => e.event.type === 'poll.started').then((e) => e.event as { pollId: string });
+const pollOf = (c: TestClient) =>
+  c.waitForEvent((e) => e.event.type === 'poll.started').then((e) => e.event as { pollId: string });
 const receipt = () => Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url');
 
 describe('polls (real server)', () => {
@@ -86,7 +87,14 @@ describe('polls (real server)', () => {
       text: 'Résultats du sondage — Capitale ?\nParis : 2 (100 %)\nLyon : 0 (0 %)\nMarseille : 0 (0 %)\n2 réponses',
     });
     const published = await other.waitForEvent((e) => e.event.type === 'poll.published');
-    expect(published.event).toMatchObject({ rows: [{ label: 'Paris', count: 2 }, { label: 'Lyon', count: 0 }, { label: 'Marseille', count: 0 }], responders: 2 });
+    expect(published.event).toMatchObject({
+      rows: [
+        { label: 'Paris', count: 2 },
+        { label: 'Lyon', count: 0 },
+        { label: 'Marseille', count: 0 },
+      ],
+      responders: 2,
+    });
     // The chart: an annotation of the teacher's on the page on screen, for everyone.
     const drawn = await other.waitForEvent((e) => e.event.type === 'annotations.added');
     const shown = other.snapshots[0].state.slides.current;
@@ -96,11 +104,50 @@ describe('polls (real server)', () => {
         {
           kind: 'chart',
           author: teacher.id,
-          chart: { title: 'Capitale ?', responders: 2, bars: [{ label: 'Paris', count: 2 }, { label: 'Lyon', count: 0 }, { label: 'Marseille', count: 0 }] },
+          chart: {
+            title: 'Capitale ?',
+            responders: 2,
+            bars: [
+              { label: 'Paris', count: 2 },
+              { label: 'Lyon', count: 0 },
+              { label: 'Marseille', count: 0 },
+            ],
+          },
         },
       ],
     });
-    expect(await teacher.send({ type: 'poll.publish', pollId, lang: 'fr' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await teacher.send({ type: 'poll.publish', pollId, lang: 'fr' })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
+
+    // In multi-user mode a student draws, but neither forges results nor edits the published ones.
+    expect(await teacher.send({ type: 'whiteboard.set-multi-user', enabled: true })).toEqual({ ok: true });
+    const chart = (drawn.event as { annotations: Annotation[] }).annotations[0];
+    const where = { presentationId: (drawn.event as { presentationId: string }).presentationId, page: 1 };
+    const shape = shapeOf(chart);
+    const forged = {
+      ...shape,
+      id: 'forged-chart-1',
+      chart: { title: 'Capitale ?', responders: 2, bars: [{ label: 'Lyon', count: 2 }] },
+    };
+    const beforeTamper = await server.log(teacher.meetingId);
+    expect(await rogue.send({ type: 'annotation.add', ...where, shapes: [forged] })).toMatchObject({
+      code: 'forbidden',
+    });
+    expect(
+      await teacher.send({ type: 'annotation.update', ...where, shape: { ...shape, chart: forged.chart } }),
+    ).toMatchObject({ code: 'malformed' });
+    expect(await server.log(teacher.meetingId)).toEqual(beforeTamper);
+    // Moved, it stays the same chart.
+    const moved = {
+      ...shape,
+      points: [
+        [10, 10],
+        [300, 200],
+      ],
+    };
+    expect(await teacher.send({ type: 'annotation.update', ...where, shape: moved })).toEqual({ ok: true });
 
     // The history: a moderator joining later sees every poll with its answers; a student their own.
     const late = await classroom.join(room.moderatorCode, 'M. Durand');
@@ -125,7 +172,9 @@ describe('polls (real server)', () => {
     const keys = students.map(() => receipt());
     const answers = [[0], [1, 2], [2], [0]];
     for (const [i, s] of students.entries()) {
-      expect(await s.send({ type: 'poll.answer', pollId, choices: answers[i], receipt: keys[i] })).toEqual({ ok: true });
+      expect(await s.send({ type: 'poll.answer', pollId, choices: answers[i], receipt: keys[i] })).toEqual({
+        ok: true,
+      });
     }
     // A second answer is refused, with or without a receipt; a change needs the voter's own receipt.
     expect(await students[0].send({ type: 'poll.answer', pollId, choices: [1] })).toMatchObject({ code: 'conflict' });
@@ -139,9 +188,9 @@ describe('polls (real server)', () => {
       await students[0].send({ type: 'poll.change-answer', pollId, choices: [1], receipt: receipt() }),
     ).toMatchObject({ code: 'not_found' });
     const outsider = await classroom.join(room.viewerCode, 'Eva');
-    expect(
-      await outsider.send({ type: 'poll.change-answer', pollId, choices: [1], receipt: keys[1] }),
-    ).toMatchObject({ code: 'not_found' });
+    expect(await outsider.send({ type: 'poll.change-answer', pollId, choices: [1], receipt: keys[1] })).toMatchObject({
+      code: 'not_found',
+    });
     expect(await students[0].send({ type: 'poll.change-answer', pollId, choices: [1], receipt: keys[0] })).toEqual({
       ok: true,
     });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import { WHITEBOARD_LIMITS, type whiteboard } from '@estrade/protocol';
 import type { SliceHandlers } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
@@ -15,6 +16,13 @@ export class WhiteboardCommands {
     return {
       'annotation.add': ({ state, actor }, cmd) => {
         const on = page(state, actor, cmd);
+        // A chart shows a poll's results: only who may publish them puts one back (an undone erasure).
+        if (
+          cmd.shapes.some((s) => s.kind === 'chart') &&
+          !(actor.role === 'moderator' || state.presenterId === actor.id)
+        ) {
+          throw new CommandError('forbidden', 'Only the presenter and moderators put poll results on a page');
+        }
         const ids = new Set(on.map((a) => a.id));
         for (const s of cmd.shapes) {
           if (ids.has(s.id)) throw new CommandError('conflict', `An annotation ${s.id} is already on this page`);
@@ -35,6 +43,10 @@ export class WhiteboardCommands {
         const before = page(state, actor, cmd).find((a) => a.id === cmd.shape.id);
         if (!before) throw new CommandError('not_found', 'No such annotation on this page');
         if (before.kind !== cmd.shape.kind) throw new CommandError('malformed', 'An annotation keeps its kind');
+        // A chart moves and resizes; its figures are the poll's.
+        if (before.chart && !isDeepStrictEqual(before.chart, cmd.shape.chart)) {
+          throw new CommandError('malformed', "A chart's results do not change: only its place and size do");
+        }
         return {
           events: [
             { type: 'annotation.updated', presentationId: cmd.presentationId, page: cmd.page, shape: cmd.shape },
