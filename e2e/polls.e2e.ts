@@ -63,6 +63,7 @@ test('a custom poll: three students answer (one by keyboard, one changes), the t
   await dialog.getByTestId('poll-start-submit').click();
   await expect(dialog.getByTestId('poll-start-error')).toHaveText('Two answers are the same.');
   await dialog.getByTestId('poll-option-2').fill('Vénus');
+  await expect(dialog.getByTestId('poll-start-error')).toHaveCount(0);
   await dialog.getByTestId('poll-question').fill('Which planet is the largest?');
   await shot(teacher, 'start-dialog');
   await dialog.getByTestId('poll-start-submit').click();
