@@ -11,6 +11,7 @@ export * from './whiteboard-history';
 export * from './timer';
 export * from './quick-poll';
 export * from './polls';
+export * from './notes';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';

@@ -4,6 +4,14 @@ import { ParticipantId } from './common';
 import { FilesAccess, PresentationId, PresentationProgress, Viewport } from './presentations';
 import { RATES, type Rate, type Who } from './rules';
 import type { LockName } from './controls';
+import {
+  NotesAwareness,
+  NotesAwarenessRelay,
+  NotesSync,
+  NotesSyncRequest,
+  NotesUpdate,
+  NotesUpdateRelay,
+} from './notes';
 import { AnnotationDraft, AnnotationDraftRelay, WhiteboardCursor, WhiteboardCursorRelay } from './whiteboard';
 
 // The live channel: socket messages beside commands, never logged. Requests get a reply;
@@ -60,6 +68,8 @@ export const LIVE_REQUESTS = {
   'presentation.access': { request: Nothing, reply: FilesAccess, who: 'anyone', rate: { burst: 20, everyMs: 1000 } },
   clock: { request: Nothing, reply: ServerClock, who: 'anyone', rate: { burst: 10, everyMs: 1000 } },
   'chat.history': { request: ChatHistoryRequest, reply: ChatHistory, who: 'anyone', rate: { burst: 10, everyMs: 500 } },
+  /** The shared notes a client lacks, on opening them and on every reconnection. */
+  'notes.sync': { request: NotesSyncRequest, reply: NotesSync, who: 'anyone', rate: { burst: 10, everyMs: 1000 } },
 } as const satisfies Record<string, RequestSpec>;
 
 /** Transient messages a client sends for the server to relay, by message name. */
@@ -83,6 +93,24 @@ export const LIVE_TRANSIENT = {
     who: 'drawer',
     rate: RATES.live,
     lock: 'whiteboard',
+    batched: true,
+  },
+  /** An edit of the shared notes: applied and stored by the server, then relayed to everyone. */
+  'notes.update': {
+    send: NotesUpdate,
+    relay: NotesUpdateRelay,
+    who: 'anyone',
+    // Each key press is an update: a fast typist's pace and a paste, never a script's flood.
+    rate: { burst: 60, everyMs: 40 },
+    lock: 'sharedNotes',
+    batched: true,
+  },
+  /** Carets and selections in the shared notes, with each editor's name and colour. */
+  'notes.awareness': {
+    send: NotesAwareness,
+    relay: NotesAwarenessRelay,
+    who: 'anyone',
+    rate: RATES.live,
     batched: true,
   },
 } as const satisfies Record<string, TransientSpec>;
