@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { fromBase64, NOTES_FRAGMENT, toBase64 } from '@estrade/protocol';
+import { execFileSync } from 'node:child_process';
 import { liveClassroom, type TestClient } from '../testing/classroom-kit';
+import { filesAccess } from '../testing/slides-kit';
 
 /** A Yjs client of the shared notes over the real socket, as the web app is. */
 class NotesClient {
@@ -170,4 +172,76 @@ describe('shared notes (real server)', () => {
     );
     expect(burst.some((r) => !r.ok && r.code === 'too_fast')).toBe(true);
   });
+
+  it('exports the notes as text, escaped HTML and PDF, and makes a presentation of them for moderators', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const t = new NotesClient(teacher);
+    await t.sync();
+    const fragment = t.doc.getXmlFragment(NOTES_FRAGMENT);
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', '1');
+    heading.insert(0, [new Y.XmlText('Photosynthèse')]);
+    const paragraph = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    const list = new Y.XmlElement('taskList');
+    const item = new Y.XmlElement('taskItem');
+    item.setAttribute('checked', 'true');
+    const itemText = new Y.XmlElement('paragraph');
+    itemText.insert(0, [new Y.XmlText('Relire le chapitre')]);
+    item.insert(0, [itemText]);
+    list.insert(0, [item]);
+    fragment.insert(0, [heading, paragraph, list]);
+    text.insert(0, 'La lumière <script>alert(1)</script> & le ');
+    text.insert(text.length, 'CO2', { bold: true });
+    text.insert(text.length, ' lien', { link: { href: 'https://example.org/a?b=1&c=2' } });
+    text.insert(text.length, ' piège', { link: { href: 'javascript:alert(1)' } });
+    expect((await Promise.all(t.sent)).every((r) => (r as { ok: boolean }).ok)).toBe(true);
+
+    const { access } = await filesAccess(student);
+    const get = (format: string) =>
+      fetch(`${server.url}/api/notes/notes.${format}?access=${encodeURIComponent(access)}`);
+    const txt = await get('txt');
+    expect(txt.status).toBe(200);
+    expect(txt.headers.get('content-type')).toContain('text/plain');
+    expect(await txt.text()).toBe(
+      '# Photosynthèse\nLa lumière <script>alert(1)</script> & le CO2 lien piège\n[x] Relire le chapitre',
+    );
+    const html = await (await get('html')).text();
+    expect(html).toContain('<h1>Photosynthèse</h1>');
+    expect(html).toContain('La lumière &lt;script&gt;alert(1)&lt;/script&gt; &amp; le <strong>CO2</strong>');
+    expect(html).toContain(
+      '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer" target="_blank"> lien</a>',
+    );
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('javascript:');
+    const pdf = await get('pdf');
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const text1 = await pdfText(new Uint8Array(await pdf.arrayBuffer()));
+    expect(text1).toContain('Photosynthèse');
+    expect(text1).toContain('[x] Relire le chapitre');
+    expect((await get('exe')).status).toBe(404);
+    expect((await fetch(`${server.url}/api/notes/notes.txt`)).status).toBe(401);
+
+    // Notes → presentation: moderators only; the PDF's text is the notes'.
+    const post = (c: TestClient, token: string) =>
+      fetch(`${server.url}/api/notes/presentation?access=${encodeURIComponent(token)}`, { method: 'POST' });
+    expect((await post(student, access)).status).toBe(403);
+    const made = await post(teacher, (await filesAccess(teacher)).access);
+    expect(made.status).toBe(201);
+    const { presentationId, fileId } = (await made.json()) as { presentationId: string; fileId: string };
+    const added = await student.waitForEvent((e) => e.event.type === 'presentation.added');
+    expect(added.event).toMatchObject({ presentationId, fileId, format: 'pdf' });
+    await student.waitForEvent((e) => e.event.type === 'presentation.shown');
+    const doc = await fetch(
+      `${server.url}/api/presentations/${fileId}/document.pdf?access=${encodeURIComponent(access)}`,
+    );
+    expect(doc.status).toBe(200);
+    expect(await pdfText(new Uint8Array(await doc.arrayBuffer()))).toBe(text1);
+  });
 });
+
+/** The text of a PDF as poppler reads it. */
+async function pdfText(data: Uint8Array): Promise<string> {
+  return execFileSync('pdftotext', ['-', '-'], { input: data, encoding: 'utf8' });
+}
