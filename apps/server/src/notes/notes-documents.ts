@@ -14,6 +14,8 @@ interface LiveDocument {
   chars: number;
   /** Updates stored since the document was last stored whole. */
   sinceCompaction: number;
+  /** Checked updates waiting to be applied (in the next turn of the event loop). */
+  applying: { update: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[];
   /** Accepted updates waiting to be stored, and the write in flight. */
   waiting: Uint8Array[];
   writing: Promise<void> | null;
@@ -68,17 +70,34 @@ export class NotesDocuments {
         throw new CommandError('too_large', 'The notes are limited to 1,000,000 characters: remove some text first');
       }
     }
+    d.chars += added;
+    return new Promise<void>((resolve, reject) => {
+      d.applying.push({ update, resolve, reject });
+      if (d.applying.length === 1) setImmediate(() => this.applyWaiting(meetingId, d));
+    });
+  }
+
+  /**
+   * The updates checked since the last turn of the event loop, applied in one transaction: Yjs
+   * then works out the document's state once for all of them, not once per key press.
+   */
+  private applyWaiting(meetingId: string, d: LiveDocument): void {
+    const batch = d.applying.splice(0);
     try {
-      Y.applyUpdate(d.doc, update, 'client');
+      Y.transact(d.doc, () => batch.forEach((a) => Y.applyUpdate(d.doc, a.update, 'client')), 'client');
     } catch (err) {
-      // It decoded but did not apply: the document may be half changed, so it is read again as stored.
+      // They decoded but did not apply: the document may be half changed, so it is read again as
+      // stored (the editors' own copies hold their edits: their next sync sends them again).
       logger.warn({ err, meetingId }, 'an update of the notes failed to apply');
       this.docs.delete(meetingId);
       d.doc.destroy();
-      throw new CommandError('malformed', 'Malformed update of the notes');
+      for (const a of batch) a.reject(new CommandError('malformed', 'Malformed update of the notes'));
+      return;
     }
-    d.chars += added;
-    d.waiting.push(update);
+    for (const a of batch) {
+      d.waiting.push(a.update);
+      a.resolve();
+    }
     this.write(meetingId, d);
   }
 
@@ -148,7 +167,7 @@ export class NotesDocuments {
     );
     const doc = new Y.Doc({ gc: true });
     for (const r of rows) Y.applyUpdate(doc, r.update, 'stored');
-    return { doc, chars: textChars(doc), sinceCompaction: rows.length, waiting: [], writing: null };
+    return { doc, chars: textChars(doc), sinceCompaction: rows.length, applying: [], waiting: [], writing: null };
   }
 }
 
