@@ -4,6 +4,9 @@
 
 const TARGET_LUMINANCE = 0.18;
 
+/** The ink of the name at a caret, in both themes: every caret colour is dark enough for it. */
+export const CARET_INK = '#ffffff';
+
 function channel(c: number): number {
   return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }

@@ -24,7 +24,9 @@ export function isAllowedLink(url: string): boolean {
   try {
     const parsed = new URL(url);
     if (!(LINK_PROTOCOLS as readonly string[]).includes(parsed.protocol)) return false;
-    return parsed.protocol === 'mailto:' ? parsed.pathname.includes('@') : parsed.hostname.includes('.') || parsed.hostname === 'localhost';
+    return parsed.protocol === 'mailto:'
+      ? parsed.pathname.includes('@')
+      : parsed.hostname.includes('.') || parsed.hostname === 'localhost';
   } catch {
     return false;
   }

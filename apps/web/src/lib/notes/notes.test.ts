@@ -1,10 +1,16 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, NOTES_FRAGMENT, toBase64, type NotesAwarenessRelay, type NotesUpdateRelay } from '@estrade/protocol';
+import {
+  fromBase64,
+  NOTES_FRAGMENT,
+  toBase64,
+  type NotesAwarenessRelay,
+  type NotesUpdateRelay,
+} from '@estrade/protocol';
 import { CommandRefused } from '../classroom/connection.svelte';
 import { caretColour, contrast } from './colour';
 import { isAllowedLink, linkTarget } from './links';
-import { isEmptyUpdate, notesReadOnly, NotesSync, type NotesChannel } from './notes-sync';
+import { isEmptyUpdate, notesReadOnly, SharedNotes, type NotesChannel } from './shared-notes';
 
 /** The server's part, as the contract states it: one document, updates applied then relayed. */
 class FakeServer {
@@ -94,19 +100,19 @@ function clock() {
   };
 }
 
-function type(notes: NotesSync, at: number, text: string) {
+function type(notes: SharedNotes, at: number, text: string) {
   const fragment = notes.doc.getXmlFragment(NOTES_FRAGMENT);
   if (fragment.length === 0) fragment.insert(0, [new Y.XmlText()]);
   (fragment.get(0) as Y.XmlText).insert(at, text);
 }
-const textOf = (notes: NotesSync) => notes.doc.getXmlFragment(NOTES_FRAGMENT).toString();
+const textOf = (notes: SharedNotes) => notes.doc.getXmlFragment(NOTES_FRAGMENT).toString();
 
 async function classOf(...names: string[]) {
   const server = new FakeServer();
   const time = clock();
   const refusals: string[] = [];
   const notes = names.map(
-    (n) => new NotesSync(server.join(n), { now: time.now, later: time.later, onRefused: (c) => refusals.push(c) }),
+    (n) => new SharedNotes(server.join(n), { now: time.now, later: time.later, onRefused: (c) => refusals.push(c) }),
   );
   await Promise.all(notes.map((x) => x.sync()));
   const settle = async () => {
@@ -121,7 +127,7 @@ async function classOf(...names: string[]) {
 describe('shared notes sync', () => {
   it('brings two editors typing at once to the same text', async () => {
     const { server, notes, settle } = await classOf('alice', 'noah');
-    const [alice, noah] = notes as [NotesSync, NotesSync];
+    const [alice, noah] = notes as [SharedNotes, SharedNotes];
     type(alice, 0, 'Bonjour');
     await settle();
     type(alice, 7, ' la classe');
@@ -146,7 +152,7 @@ describe('shared notes sync', () => {
 
   it('sends what was typed offline once the connection is back', async () => {
     const { server, notes, settle } = await classOf('alice', 'noah');
-    const [alice, noah] = notes as [NotesSync, NotesSync];
+    const [alice, noah] = notes as [SharedNotes, SharedNotes];
     type(alice, 0, 'Chapitre 1');
     await settle();
     const aliceLine = server.clients[0]!;
@@ -171,7 +177,7 @@ describe('shared notes sync', () => {
     const { server, notes, settle } = await classOf('alice');
     type(notes[0]!, 0, 'Devoirs pour lundi');
     await settle();
-    const late = new NotesSync(server.join('zoe'));
+    const late = new SharedNotes(server.join('zoe'));
     await late.sync();
     expect(textOf(late)).toContain('Devoirs pour lundi');
   });
@@ -187,7 +193,7 @@ describe('shared notes sync', () => {
 
   it('shows the others’ carets and forgets those who left', async () => {
     const { notes, settle } = await classOf('alice', 'noah');
-    const [alice, noah] = notes as [NotesSync, NotesSync];
+    const [alice, noah] = notes as [SharedNotes, SharedNotes];
     alice.setUser({ name: 'Alice', color: '#123456' });
     await settle();
     const seen = [...noah.awareness.getStates().values()].map((s) => (s.user as { name: string } | undefined)?.name);

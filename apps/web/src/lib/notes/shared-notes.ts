@@ -6,7 +6,7 @@ import {
   NOTES_LIMITS,
   toBase64,
   type NotesAwarenessRelay,
-  type NotesSync,
+  type NotesSync as NotesSyncReply,
   type NotesUpdateRelay,
 } from '@estrade/protocol';
 
@@ -17,7 +17,7 @@ import {
 /** What the notes need of the classroom connection (ClassroomConnection has it all). */
 export interface NotesChannel {
   readonly you: string;
-  request(name: 'notes.sync', body: { stateVector: string }): Promise<NotesSync>;
+  request(name: 'notes.sync', body: { stateVector: string }): Promise<NotesSyncReply>;
   transientAcked(name: 'notes.update', body: { update: string }): Promise<void>;
   transient(name: 'notes.awareness', body: { update: string }): void;
   onTransient(name: 'notes.update', handler: (batch: NotesUpdateRelay[]) => void): () => void;
@@ -40,7 +40,11 @@ export type NotesSaving = 'saved' | 'saving' | 'unsent';
 
 /** Who may edit: everyone, except viewers other than the presenter under the shared-notes lock. */
 export function notesReadOnly(
-  state: { locks: { sharedNotes: boolean }; presenterId: string | null; participants: Record<string, { role: string }> },
+  state: {
+    locks: { sharedNotes: boolean };
+    presenterId: string | null;
+    participants: Record<string, { role: string }>;
+  },
   you: string,
 ): boolean {
   const me = state.participants[you];
@@ -60,7 +64,7 @@ export function awarenessClients(update: Uint8Array): number[] {
   return ids;
 }
 
-export interface NotesSyncOptions {
+export interface SharedNotesOptions {
   /** Runs `fn` after `ms` (tests pass a manual clock). */
   later?: (fn: () => void, ms: number) => unknown;
   now?: () => number;
@@ -70,7 +74,7 @@ export interface NotesSyncOptions {
   onSaving?: (saving: NotesSaving) => void;
 }
 
-export class NotesSync {
+export class SharedNotes {
   readonly doc = new Y.Doc();
   readonly awareness = new Awareness(this.doc);
   /** Which participant each awareness client is, from the relays' `from`. */
@@ -90,7 +94,7 @@ export class NotesSync {
 
   constructor(
     private readonly channel: NotesChannel,
-    private readonly options: NotesSyncOptions = {},
+    private readonly options: SharedNotesOptions = {},
   ) {
     this.later = options.later ?? ((fn, ms) => setTimeout(fn, ms));
     this.now = options.now ?? (() => Date.now());
@@ -236,7 +240,8 @@ export class NotesSync {
   private sendAwareness() {
     if (this.closed) return;
     const update = encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-    if (update.length <= NOTES_LIMITS.awarenessBytes) this.channel.transient('notes.awareness', { update: toBase64(update) });
+    if (update.length <= NOTES_LIMITS.awarenessBytes)
+      this.channel.transient('notes.awareness', { update: toBase64(update) });
   }
 
   /** Carets of participants no longer in the meeting go away at once, not after 30 s. */
