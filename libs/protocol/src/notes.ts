@@ -34,7 +34,8 @@ export const NotesSyncRequest = z.object({ stateVector: Base64(64 * 1024) }).str
 export const NotesSync = z.object({ update: z.string(), stateVector: z.string() });
 export type NotesSync = z.infer<typeof NotesSync>;
 
-export const NotesUpdate = z.object({ update: Base64(NOTES_LIMITS.updateBytes) }).strict();
+// Half again the limit: the server refuses an update over the limit itself, with a message that says so.
+export const NotesUpdate = z.object({ update: Base64(NOTES_LIMITS.updateBytes * 1.5) }).strict();
 export const NotesUpdateRelay = z.object({ from: ParticipantId, update: z.string() });
 export type NotesUpdateRelay = z.infer<typeof NotesUpdateRelay>;
 

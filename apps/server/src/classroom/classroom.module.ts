@@ -11,6 +11,7 @@ import { PresentationsModule } from '../presentations/presentations.module';
 import { WhiteboardModule } from '../whiteboard/whiteboard.module';
 import { TimerModule } from '../timer/timer.module';
 import { PollsModule } from '../polls/polls.module';
+import { NotesModule } from '../notes/notes.module';
 import { ClassroomGateway } from './classroom.gateway';
 import { CommandRegistry } from './command-registry';
 
@@ -27,6 +28,7 @@ import { CommandRegistry } from './command-registry';
     WhiteboardModule,
     TimerModule,
     PollsModule,
+    NotesModule,
     LayoutModule,
   ],
   providers: [ClassroomGateway, CommandRegistry],

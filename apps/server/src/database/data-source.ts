@@ -5,6 +5,7 @@ import { RoomWelcome1795435937829 } from '../../../../migrations/1795435937829-R
 import { PresentationFiles1795440040899 } from '../../../../migrations/1795440040899-PresentationFiles';
 import { EventVersions1796033794809 } from '../../../../migrations/1796033794809-EventVersions';
 import { PollVoters1796040000000 } from '../../../../migrations/1796040000000-PollVoters';
+import { NotesUpdates1796045000000 } from '../../../../migrations/1796045000000-NotesUpdates';
 import { MeetingEntity, MeetingEventEntity, PresentationFileEntity, RoomEntity } from './entities';
 
 /** Migrations in the order they landed; never edit one once it has. */
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   PresentationFiles1795440040899,
   EventVersions1796033794809,
   PollVoters1796040000000,
+  NotesUpdates1796045000000,
 ];
 
 export function createDataSource(url: string): DataSource {

@@ -44,7 +44,8 @@ export type RequestHandler<K extends LiveRequest> = (
 export type TransientHandler<K extends LiveTransient> = (
   caller: LiveCaller,
   payload: Parsed<(typeof LIVE_TRANSIENT)[K]['send']>,
-) => { to: 'others' | string[]; relay: RelayOf<K> } | null;
+) => TransientOut<K> | null | Promise<TransientOut<K> | null>;
+type TransientOut<K extends LiveTransient> = { to: 'others' | string[]; relay: RelayOf<K> };
 
 /**
  * The live channel beside commands: requests with a reply and transient messages relayed to
@@ -136,7 +137,7 @@ export class LiveChannel implements OnApplicationBootstrap {
       const result = await this.requests.get(name)!(caller, parsed.data as never);
       return { ok: true, result };
     }
-    const out = this.transients.get(name)!(caller, parsed.data as never);
+    const out = await this.transients.get(name)!(caller, parsed.data as never);
     if (out && 'batched' in spec) this.enqueue(caller.meetingId, name, out);
     else if (out) this.relay(caller, name, out);
     return { ok: true };

@@ -69,8 +69,10 @@ export class TestClient {
     return CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(SOCKET.command, command));
   }
 
-  async request(name: string): Promise<CommandReply> {
-    return CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name));
+  /** A live message: a request (its reply) or a transient (its acknowledgement). */
+  async request(name: string, body?: unknown): Promise<CommandReply> {
+    const args = body === undefined ? [] : [body];
+    return CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name, ...args));
   }
 
   /** Waits until an event matching `pred` has arrived. */
