@@ -39,7 +39,8 @@ export const en = {
   'notes.exportTxt': 'Text (.txt)',
   'notes.exportHtml': 'Web page (.html)',
   'notes.placeholder': 'Write here: everyone in the class sees it as you type.',
-  'notes.caretOf': 'Caret of {name}',
+  'notes.taskCheckbox': 'Done: {task}',
+  'notes.emptyTask': 'empty task',
 } as const;
 
 export const fr: Translation<typeof en> = {
@@ -81,5 +82,6 @@ export const fr: Translation<typeof en> = {
   'notes.exportTxt': 'Texte (.txt)',
   'notes.exportHtml': 'Page web (.html)',
   'notes.placeholder': 'Écrivez ici : toute la classe le voit pendant que vous tapez.',
-  'notes.caretOf': 'Curseur de {name}',
+  'notes.taskCheckbox': 'Fait : {task}',
+  'notes.emptyTask': 'tâche vide',
 };
