@@ -30,24 +30,29 @@ test('two people write the notes at once, see each other’s caret; a late joine
   await openNotes(teacher);
   await openNotes(student);
 
-  // A heading from the teacher, then both type at the same time.
+  // A heading and a line from the teacher, a line from the student; then both type at once.
   const teacherEditor = teacher.getByTestId('notes-editor');
   const studentEditor = student.getByTestId('notes-editor');
   await teacherEditor.click();
   await teacher.getByTestId('notes-h1').click();
   await teacher.keyboard.type('Chute libre');
   await teacher.keyboard.press('Enter');
-  await expect(studentEditor.locator('h1')).toHaveText('Chute libre');
-  await studentEditor.locator('h1').click();
+  await teacher.keyboard.type('Cours :');
+  await expect(studentEditor.locator('p')).toHaveText('Cours :');
+  await studentEditor.locator('p').click();
   await student.keyboard.press('End');
   await student.keyboard.press('Enter');
+  await student.keyboard.type('Questions :');
+  await expect(teacherEditor.locator('p').nth(1)).toHaveText('Questions :');
+  await teacherEditor.locator('p').first().click();
+  await teacher.keyboard.press('End');
   await Promise.all([
-    teacher.keyboard.type('La vitesse augmente de 9,8 m/s chaque seconde.', { delay: 30 }),
-    student.keyboard.type('Question : et dans le vide ?', { delay: 30 }),
+    teacher.keyboard.type(' la vitesse augmente de 9,8 m/s chaque seconde.', { delay: 30 }),
+    student.keyboard.type(' et dans le vide ?', { delay: 30 }),
   ]);
   for (const editor of [teacherEditor, studentEditor]) {
-    await expect(editor).toContainText('La vitesse augmente de 9,8 m/s chaque seconde.');
-    await expect(editor).toContainText('Question : et dans le vide ?');
+    await expect(editor).toContainText('Cours : la vitesse augmente de 9,8 m/s chaque seconde.');
+    await expect(editor).toContainText('Questions : et dans le vide ?');
   }
   expect(await written(teacherEditor)).toBe(await written(studentEditor));
 
@@ -59,8 +64,8 @@ test('two people write the notes at once, see each other’s caret; a late joine
   await expect(teacherEditor.locator('ul[data-type="taskList"] li > div')).toContainText('Refaire l’exercice 3');
 
   // Each sees the other's caret with their name.
-  await expect(studentEditor.locator('.collaboration-carets__label', { hasText: 'M. Girard' })).toBeVisible();
-  await expect(teacherEditor.locator('.collaboration-carets__label', { hasText: 'Lou' })).toBeVisible();
+  await expect(studentEditor.locator('.collaboration-carets__caret[data-name="M. Girard"]')).toBeVisible();
+  await expect(teacherEditor.locator('.collaboration-carets__caret[data-name="Lou"]')).toBeVisible();
   await expect(teacher.getByTestId('notes-status')).toHaveText('Saved');
   await shot(teacher, 'teacher');
   await shot(student, 'student');
@@ -72,7 +77,7 @@ test('two people write the notes at once, see each other’s caret; a late joine
   await openNotes(late);
   const lateEditor = late.getByTestId('notes-editor');
   await expect(lateEditor.locator('h1')).toHaveText('Chute libre');
-  await expect(lateEditor).toContainText('Question : et dans le vide ?');
+  await expect(lateEditor).toContainText('Questions : et dans le vide ?');
   await expect(lateEditor.locator('ul[data-type="taskList"] li > div')).toContainText('Refaire l’exercice 3');
   await shot(late, 'late');
 
