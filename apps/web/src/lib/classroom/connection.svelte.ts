@@ -143,6 +143,16 @@ export class ClassroomConnection {
     if (this.socket.connected) this.socket.volatile.emit(name, body);
   }
 
+  /**
+   * Transient traffic whose fate matters (a shared-notes edit): resolves once the server took it,
+   * rejects with its code when refused, or with `offline` when there is no connection to send on.
+   */
+  async transientAcked<K extends LiveTransient>(name: K, body: TransientOf<K>): Promise<void> {
+    if (!this.socket.connected) throw new CommandRefused('offline', 'Not connected');
+    const reply = CommandReply.parse(await this.socket.timeout(10_000).emitWithAck(name, body));
+    if (!reply.ok) throw new CommandRefused(reply.code, reply.message);
+  }
+
   /** What others relay and the server pushes on the live channel; anything malformed is ignored. */
   onTransient<K extends LiveTransient | LivePush>(name: K, handler: (body: Incoming<K>) => void): () => void {
     const spec = name in LIVE_TRANSIENT ? LIVE_TRANSIENT[name as LiveTransient] : null;

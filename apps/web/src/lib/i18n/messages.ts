@@ -9,6 +9,7 @@ import * as ui from '../ui/messages';
 import * as whiteboard from '../whiteboard/messages';
 import * as timer from '../timer/messages';
 import * as polls from '../polls/messages';
+import * as notes from '../notes/messages';
 import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
@@ -30,6 +31,7 @@ export const FEATURE_MESSAGES = {
   whiteboard,
   timer,
   polls,
+  notes,
   ui,
   shortcuts,
 } as const;
@@ -46,6 +48,7 @@ const en = {
   ...whiteboard.en,
   ...timer.en,
   ...polls.en,
+  ...notes.en,
   ...ui.en,
   ...shortcuts.en,
 };
@@ -64,6 +67,7 @@ const fr: Record<MessageKey, string> = {
   ...whiteboard.fr,
   ...timer.fr,
   ...polls.fr,
+  ...notes.fr,
   ...ui.fr,
   ...shortcuts.fr,
 };
