@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { createRoom, expect, join, test } from './kit';
 
@@ -101,4 +102,17 @@ test('two people write the notes at once, see each other’s caret; a late joine
   await teacher.getByTestId('lock-sharedNotes').uncheck();
   await expect(studentEditor).toHaveAttribute('contenteditable', 'true');
   await expect(student.getByTestId('notes-locked')).toHaveCount(0);
+
+  // Downloads come from the server's copy: the text as written by both.
+  await teacher.getByTestId('notes-export').click();
+  const [txt] = await Promise.all([teacher.waitForEvent('download'), teacher.getByTestId('notes-export-txt').click()]);
+  const text = fs.readFileSync((await txt.path())!, 'utf8');
+  expect(text).toContain('# Chute libre (corrigé)');
+  expect(text).toContain('Questions : et dans le vide ?');
+
+  // The teacher makes a presentation of the notes: it is shown to everyone.
+  await teacher.getByTestId('notes-export').click();
+  await teacher.getByTestId('notes-to-presentation').click();
+  await expect(teacher.getByTestId('notes-notice')).toContainText('The notes are now a presentation');
+  await expect(student.getByTestId('presentation-name')).toContainText('notes.pdf');
 });

@@ -55,3 +55,13 @@ export function fromBase64(text: string): Uint8Array {
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   return bytes;
 }
+
+/** The notes as a file (GET, the files token as `access`): for everyone in the meeting. */
+export function notesFileUrl(format: 'txt' | 'html' | 'pdf', access: string): string {
+  return `/api/notes/notes.${format}?access=${encodeURIComponent(access)}`;
+}
+
+/** Makes a presentation of the notes (POST, the files token as `access`): moderators only. */
+export function notesPresentationUrl(access: string): string {
+  return `/api/notes/presentation?access=${encodeURIComponent(access)}`;
+}
