@@ -29,7 +29,15 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
-import { cpuSeconds, inParallel, machineBusySeconds, startBenchServer } from './bench-server.mjs';
+import {
+  cpuSeconds,
+  Histogram,
+  inParallel,
+  machineBusySeconds,
+  sharedDecoding,
+  startBenchServer,
+  until,
+} from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET, NOTES_FRAGMENT, fromBase64, toBase64 } = require('@estrade/protocol');
@@ -51,56 +59,7 @@ const profileDir = process.env.BENCH_CPU_PROF;
 
 // Every editor receives each batch as the same text: one decoding, shared (events without an ack,
 // which are only read), and one reading of what it holds (`batchInfo`).
-const socketIoParser = createRequire(require.resolve('socket.io-client'))('socket.io-parser');
-const recentlyDecoded = [];
-class SharedDecoder extends socketIoParser.Decoder {
-  add(text) {
-    if (typeof text !== 'string' || text.length < 64) return super.add(text);
-    let packet = recentlyDecoded.find((d) => d.text.length === text.length && d.text === text)?.packet;
-    if (!packet) {
-      packet = this.decodeString(text);
-      if (packet.type !== socketIoParser.PacketType.EVENT || packet.id !== undefined) {
-        return this.emitReserved('decoded', packet);
-      }
-      recentlyDecoded.unshift({ text, packet });
-      if (recentlyDecoded.length > 16) recentlyDecoded.pop();
-    }
-    this.emitReserved('decoded', { ...packet, data: packet.data.slice() });
-  }
-}
-const parser = { Encoder: socketIoParser.Encoder, Decoder: SharedDecoder };
-
-/** Latencies at 0.1 ms resolution up to 10 s (beyond: the last bin), with a weight each. */
-class Histogram {
-  bins = new Float64Array(100_001);
-  max = 0;
-  n = 0;
-  add(ms, weight = 1) {
-    this.bins[Math.min(this.bins.length - 1, Math.max(0, Math.round(ms * 10)))] += weight;
-    this.n += weight;
-    if (ms > this.max) this.max = ms;
-  }
-  get count() {
-    return this.n;
-  }
-  quantile(q) {
-    const target = q * this.n;
-    let seen = 0;
-    for (let i = 0; i < this.bins.length; i++) {
-      seen += this.bins[i];
-      if (seen >= target && this.bins[i]) return i / 10;
-    }
-    return NaN;
-  }
-}
-
-async function until(pred, what, timeoutMs = 20_000) {
-  const deadline = now() + timeoutMs;
-  while (!pred()) {
-    if (now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const parser = sharedDecoding({ minLength: 64, keep: 16 });
 
 const vmRssMB = (pid) => {
   try {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -107,4 +108,66 @@ export function machineBusySeconds() {
   const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
   // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
   return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
+}
+
+/**
+ * A socket.io parser for many clients in one process that receive the same broadcasts: each
+ * identical text (of at least `minLength`, among the last `keep`) is decoded once and shared.
+ * Only for events without an ack, which are only read: a browser decodes its copy on its own CPU,
+ * so without this the bench's decoding would show in the latencies as if it were the server's.
+ */
+export function sharedDecoding({ minLength, keep }) {
+  const require = createRequire(import.meta.url);
+  const socketIoParser = createRequire(require.resolve('socket.io-client'))('socket.io-parser');
+  // The last few texts decoded, compared by length then content: cheaper than hashing them.
+  const recentlyDecoded = [];
+  class SharedDecoder extends socketIoParser.Decoder {
+    add(text) {
+      if (typeof text !== 'string' || text.length < minLength) return super.add(text);
+      let packet = recentlyDecoded.find((d) => d.text.length === text.length && d.text === text)?.packet;
+      if (!packet) {
+        packet = this.decodeString(text);
+        if (packet.type !== socketIoParser.PacketType.EVENT || packet.id !== undefined) {
+          return this.emitReserved('decoded', packet);
+        }
+        recentlyDecoded.unshift({ text, packet });
+        if (recentlyDecoded.length > keep) recentlyDecoded.pop();
+      }
+      this.emitReserved('decoded', { ...packet, data: packet.data.slice() });
+    }
+  }
+  return { Encoder: socketIoParser.Encoder, Decoder: SharedDecoder };
+}
+
+/** Latencies at 0.1 ms resolution up to 10 s (beyond: the last bin), with a weight each. */
+export class Histogram {
+  bins = new Float64Array(100_001);
+  max = 0;
+  n = 0;
+  add(ms, weight = 1) {
+    this.bins[Math.min(this.bins.length - 1, Math.max(0, Math.round(ms * 10)))] += weight;
+    this.n += weight;
+    if (ms > this.max) this.max = ms;
+  }
+  get count() {
+    return this.n;
+  }
+  quantile(q) {
+    const target = q * this.n;
+    let seen = 0;
+    for (let i = 0; i < this.bins.length; i++) {
+      seen += this.bins[i];
+      if (seen >= target && this.bins[i]) return i / 10;
+    }
+    return NaN;
+  }
+}
+
+/** Waits until `pred()` holds, checking every 10 ms; past the timeout, throws naming `what`. */
+export async function until(pred, what, timeoutMs = 20_000) {
+  const deadline = performance.now() + timeoutMs;
+  while (!pred()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

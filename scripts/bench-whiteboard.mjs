@@ -18,7 +18,15 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
-import { cpuSeconds, inParallel, machineBusySeconds, startBenchServer } from './bench-server.mjs';
+import {
+  cpuSeconds,
+  Histogram,
+  inParallel,
+  machineBusySeconds,
+  sharedDecoding,
+  startBenchServer,
+  until,
+} from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
@@ -42,25 +50,7 @@ const GOAL_SHAPE_MS = 100;
 // its own CPU; here 200 JSON.parse of every batch would take most of a core, and that queueing
 // would show in the latencies as if it were the server's. So the clients share one decoding of
 // each identical text (events without an ack, which are only read).
-const socketIoParser = createRequire(require.resolve('socket.io-client'))('socket.io-parser');
-// The last few texts decoded, compared by length then content: cheaper than hashing them.
-const recentlyDecoded = [];
-class SharedDecoder extends socketIoParser.Decoder {
-  add(text) {
-    if (typeof text !== 'string' || text.length < 512) return super.add(text);
-    let packet = recentlyDecoded.find((d) => d.text.length === text.length && d.text === text)?.packet;
-    if (!packet) {
-      packet = this.decodeString(text);
-      if (packet.type !== socketIoParser.PacketType.EVENT || packet.id !== undefined) {
-        return this.emitReserved('decoded', packet);
-      }
-      recentlyDecoded.unshift({ text, packet });
-      if (recentlyDecoded.length > 8) recentlyDecoded.pop();
-    }
-    this.emitReserved('decoded', { ...packet, data: packet.data.slice() });
-  }
-}
-const parser = { Encoder: socketIoParser.Encoder, Decoder: SharedDecoder };
+const parser = sharedDecoding({ minLength: 512, keep: 8 });
 
 // Monotonic and in milliseconds.
 const now = () => performance.now();
@@ -106,27 +96,6 @@ const parseId = (id) => {
   return [(id.charCodeAt(1) - 48) * 10 + id.charCodeAt(2) - 48, stroke];
 };
 
-/** Latencies at 0.1 ms resolution up to 10 s (beyond: the last bin), with a weight each. */
-class Histogram {
-  bins = new Float64Array(100_001);
-  max = 0;
-  add(ms, weight = 1) {
-    this.bins[Math.min(this.bins.length - 1, Math.max(0, Math.round(ms * 10)))] += weight;
-    if (ms > this.max) this.max = ms;
-  }
-  get count() {
-    return this.bins.reduce((a, b) => a + b, 0);
-  }
-  quantile(q) {
-    const target = q * this.count;
-    let seen = 0;
-    for (let i = 0; i < this.bins.length; i++) {
-      seen += this.bins[i];
-      if (seen >= target && this.bins[i]) return i / 10;
-    }
-    return NaN;
-  }
-}
 const perDelivery = new Histogram();
 const shapePerDelivery = new Histogram();
 const shapeReplies = new Histogram();
@@ -195,14 +164,6 @@ function onShapes(annotations) {
     shapePerDelivery.add(at - shapeSentAt[i]);
     shapeReceived[i]++;
     if (at > shapeLastAt[i]) shapeLastAt[i] = at;
-  }
-}
-
-async function until(pred, what, timeoutMs = 20_000) {
-  const deadline = now() + timeoutMs;
-  while (!pred()) {
-    if (now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
