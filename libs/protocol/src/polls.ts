@@ -208,13 +208,8 @@ export type PollAnswerRecord = z.infer<typeof PollAnswerRecord>;
 
 export const Poll = z.object({
   id: PollId,
-  kind: PollKind,
-  options: z.array(z.string()),
-  multiple: z.boolean(),
-  anonymous: z.boolean(),
-  question: z.string().nullable(),
-  presentationId: PresentationId.nullable(),
-  page: z.number().int().positive().nullable(),
+  // What it was started with (the page on screen included).
+  ...PollStarted.omit({ type: true, pollId: true }).shape,
   startedBy: ParticipantId.nullable(),
   startedAt: z.string(),
   status: z.enum(['running', 'stopped', 'cancelled']),
@@ -368,29 +363,20 @@ export const polls = defineSlice({
   },
   fold(state, e: PollEvent, at): MeetingState {
     switch (e.type) {
-      case 'poll.started':
-        return {
-          ...state,
-          polls: [
-            ...state.polls,
-            {
-              id: e.pollId,
-              kind: e.kind,
-              options: e.options,
-              multiple: e.multiple,
-              anonymous: e.anonymous,
-              question: e.question,
-              presentationId: e.presentationId,
-              page: e.page,
-              startedBy: state.presenterId,
-              startedAt: at,
-              status: 'running',
-              endedAt: null,
-              answers: [],
-              published: null,
-            },
-          ],
+      case 'poll.started': {
+        const started = PollStarted.omit({ type: true, pollId: true }).parse(e);
+        const poll: Poll = {
+          id: e.pollId,
+          ...started,
+          startedBy: state.presenterId,
+          startedAt: at,
+          status: 'running',
+          endedAt: null,
+          answers: [],
+          published: null,
         };
+        return { ...state, polls: [...state.polls, poll] };
+      }
       case 'poll.answered':
         return updatePoll(state, e.pollId, (p) => ({
           ...p,

@@ -4,6 +4,7 @@ import { i18n } from '../i18n/i18n.svelte';
 import { connectFake } from '../testing/fake-socket';
 import { ALICE, POLL, TEACHER, answered, pollAfter, started } from './fixtures';
 import { PollsStore } from './polls.svelte';
+import { memoryStorage } from '../testing/storage';
 
 const FILE = 'f'.repeat(64);
 const DECK = '00000000-0000-4000-8000-0000000000d1';
@@ -21,21 +22,6 @@ const SLIDES: MeetingEvent[] = [
   { type: 'presentation.shown', presentationId: DECK },
 ];
 
-/** A memory Storage standing for the tab's sessionStorage. */
-function memory(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    key: (i) => [...m.keys()][i] ?? null,
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, v),
-    removeItem: (k) => void m.delete(k),
-    clear: () => m.clear(),
-  };
-}
-
 let close = () => {};
 beforeEach(() => (i18n.locale = 'en'));
 afterEach(() => {
@@ -48,7 +34,7 @@ function store(
   you: string,
   events: MeetingEvent[],
   reply: (c: { type: string }) => { ok: true } | { ok: false; code: string; message: string } = () => ({ ok: true }),
-  { storage = memory(), confirm = (): boolean => true } = {},
+  { storage = memoryStorage(), confirm = (): boolean => true } = {},
 ) {
   const { conn, socket } = connectFake(you);
   close = () => conn.close();
@@ -75,7 +61,7 @@ describe('answering a poll', () => {
   });
 
   it('sends an anonymous answer with a receipt kept in the tab first, and the same receipt to change it', async () => {
-    const storage = memory();
+    const storage = memoryStorage();
     const { polls, sent, poll } = store(ALICE, [started({ anonymous: true })], () => ({ ok: true }), { storage });
     await polls.answer(poll(), { choices: [2] });
     const [first] = sent() as { receipt: string }[];
@@ -94,7 +80,7 @@ describe('answering a poll', () => {
   });
 
   it('keeps the receipt even when the reply is lost, and then changes the answer the server took', async () => {
-    const storage = memory();
+    const storage = memoryStorage();
     let lost = true;
     let taken = false;
     const { polls, poll, sent } = store(

@@ -1,21 +1,7 @@
 import { PollReceipt } from '@estrade/protocol';
 import { describe, expect, it } from 'vitest';
 import { newReceipt, Receipts } from './receipts';
-
-/** A Storage in memory. */
-function memory(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    key: (i) => [...m.keys()][i] ?? null,
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, v),
-    removeItem: (k) => void m.delete(k),
-    clear: () => m.clear(),
-  };
-}
+import { memoryStorage } from '../testing/storage';
 
 describe('receipts of anonymous answers', () => {
   it('are 32 base64url characters from 24 random bytes, as the protocol takes them', () => {
@@ -29,7 +15,7 @@ describe('receipts of anonymous answers', () => {
   });
 
   it('are kept per poll in the tab’s storage, found again after a reload, junk ignored', () => {
-    const storage = memory();
+    const storage = memoryStorage();
     const receipts = new Receipts(storage);
     receipts.set('p1', { receipt: 'a'.repeat(32), choices: [1] });
     storage.setItem('estrade.poll.p2', '{not json');
