@@ -12,6 +12,7 @@ export * from './timer';
 export * from './quick-poll';
 export * from './polls';
 export * from './notes';
+export * from './breakouts';
 export * from './layout';
 export * from './lifecycle';
 export * from './meeting';

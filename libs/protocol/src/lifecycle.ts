@@ -9,7 +9,8 @@ export const MeetingEnded = z.object({
   type: z.literal('meeting.ended'),
   roomClosed: z.boolean(),
   /** Version 2: always present (version 1 had it only once meetings could end by their duration). */
-  reason: z.enum(['moderator', 'duration']),
+  /** `breakouts`: a breakout room closed with the others (its people are back in the main room). */
+  reason: z.enum(['moderator', 'duration', 'breakouts']),
 });
 
 export const lifecycle = defineSlice({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChatHistory, ChatHistoryRequest, ChatTyping, ChatTypingRelay } from './chat';
 import { ParticipantId } from './common';
+import { BreakoutJoinRequest, BreakoutLeaveRequest, BreakoutSession } from './breakouts';
 import { FilesAccess, PresentationId, PresentationProgress, Viewport } from './presentations';
 import { RATES, type Rate, type Who } from './rules';
 import type { LockName } from './controls';
@@ -70,6 +71,20 @@ export const LIVE_REQUESTS = {
   'chat.history': { request: ChatHistoryRequest, reply: ChatHistory, who: 'anyone', rate: { burst: 10, everyMs: 500 } },
   /** The shared notes a client lacks, on opening them and on every reconnection. */
   'notes.sync': { request: NotesSyncRequest, reply: NotesSync, who: 'anyone', rate: { burst: 10, everyMs: 1000 } },
+  /** Into a breakout room: a session for the room's meeting (asked on the main meeting's socket). */
+  'breakout.join': {
+    request: BreakoutJoinRequest,
+    reply: BreakoutSession,
+    who: 'anyone',
+    rate: { burst: 5, everyMs: 2000 },
+  },
+  /** Out of a breakout room, back to the main room (asked on the main meeting's socket). */
+  'breakout.leave': {
+    request: BreakoutLeaveRequest,
+    reply: z.object({}),
+    who: 'anyone',
+    rate: { burst: 5, everyMs: 2000 },
+  },
 } as const satisfies Record<string, RequestSpec>;
 
 /** Transient messages a client sends for the server to relay, by message name. */

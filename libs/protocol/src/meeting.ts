@@ -10,6 +10,7 @@ import { PresentationsState, presentations } from './presentations';
 import { WhiteboardState, whiteboard } from './whiteboard';
 import { TimerState, timer } from './timer';
 import { PollsState, polls } from './polls';
+import { BreakoutsState, breakouts } from './breakouts';
 import type { Rule } from './rules';
 import type { Slice, Upgrade, Viewer } from './slice';
 
@@ -26,6 +27,7 @@ export const SLICES = [
   whiteboard,
   timer,
   polls,
+  breakouts,
   layout,
   lifecycle,
 ] as const;
@@ -40,6 +42,7 @@ const SliceStates = z.object({
   ...WhiteboardState.shape,
   ...TimerState.shape,
   ...PollsState.shape,
+  ...BreakoutsState.shape,
   ...LayoutState.shape,
 });
 
