@@ -9,6 +9,7 @@ import { SlidesStore } from '../slides/slides.svelte';
 import { WhiteboardStore } from '../whiteboard/whiteboard.svelte';
 import { TimerStore } from '../timer/timer.svelte';
 import { PollsStore } from '../polls/polls.svelte';
+import { BreakoutsStore } from '../breakouts/breakouts.svelte';
 import { CommandRefused, type ClassroomConnection } from './connection.svelte';
 import type { Confirm, Run } from './feedback';
 import { LayoutStore } from './layout.svelte';
@@ -37,6 +38,7 @@ export class ClassroomContext {
   readonly whiteboard: WhiteboardStore;
   readonly timer: TimerStore;
   readonly polls: PollsStore;
+  readonly breakouts: BreakoutsStore;
   readonly participants: ParticipantsStore;
   readonly controls: ControlsStore;
   readonly access: AccessStore;
@@ -63,6 +65,7 @@ export class ClassroomContext {
     this.layout = new LayoutStore(conn, this.run);
     this.timer = new TimerStore(conn, this.run);
     this.polls = new PollsStore(conn, confirm, (fileId) => this.slides.url({ fileId }, 'text'));
+    this.breakouts = new BreakoutsStore(conn, confirm);
   }
 
   get state(): MeetingState | null {

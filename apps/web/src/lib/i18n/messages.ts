@@ -10,6 +10,7 @@ import * as whiteboard from '../whiteboard/messages';
 import * as timer from '../timer/messages';
 import * as polls from '../polls/messages';
 import * as notes from '../notes/messages';
+import * as breakouts from '../breakouts/messages';
 import * as shortcuts from '../classroom/shortcut-messages';
 import * as app from './app-messages';
 import { errorsEn, errorsFr } from './errors';
@@ -32,6 +33,7 @@ export const FEATURE_MESSAGES = {
   timer,
   polls,
   notes,
+  breakouts,
   ui,
   shortcuts,
 } as const;
@@ -49,6 +51,7 @@ const en = {
   ...timer.en,
   ...polls.en,
   ...notes.en,
+  ...breakouts.en,
   ...ui.en,
   ...shortcuts.en,
 };
@@ -68,6 +71,7 @@ const fr: Record<MessageKey, string> = {
   ...timer.fr,
   ...polls.fr,
   ...notes.fr,
+  ...breakouts.fr,
   ...ui.fr,
   ...shortcuts.fr,
 };

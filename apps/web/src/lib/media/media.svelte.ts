@@ -94,9 +94,13 @@ export class Media {
     return room;
   }
 
+  /** Bumped by `leave`: a connection still on its way when the person left is not reported. */
+  private generation = 0;
+
   /** Connects and publishes; `joinMuted` publishes the microphone muted (the meeting's setting). */
   async connect(token: MediaToken, audioMode: AudioMode, joinMuted = false) {
     this.status = 'connecting';
+    const generation = this.generation;
     try {
       const room = await this.open();
       await room.connect(token.url, token.token);
@@ -113,6 +117,7 @@ export class Media {
         if (joinMuted) await room.localParticipant.setMicrophoneEnabled(false);
       }
     } catch (err) {
+      if (generation !== this.generation) return;
       this.status = 'failed';
       this.error = err instanceof Error ? err.message : String(err);
     }
@@ -269,5 +274,19 @@ export class Media {
 
   async disconnect() {
     await this.room?.disconnect();
+  }
+
+  /**
+   * Leaves the media room for a while (into a breakout room and back): disconnected, and the
+   * next `connect` makes a new LiveKit room, so nothing of this one's tracks or events is left.
+   */
+  async leave() {
+    this.generation++;
+    const room = this.room;
+    this.room = null;
+    this.status = 'idle';
+    this.error = '';
+    await room?.disconnect();
+    this.version++;
   }
 }
