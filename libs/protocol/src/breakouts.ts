@@ -50,6 +50,8 @@ export const Breakouts = z.object({
   content: BreakoutContent,
   /** Notes and whiteboard come back into the main room at the end. */
   capture: z.boolean(),
+  /** The language of the captured presentations' names ("tableau blanc" or "whiteboard"). */
+  language: z.enum(['fr', 'en']),
   /** Participant → room id they are to go to. */
   assigned: z.record(z.string(), MeetingId),
   /** Participant → room id they are in now (moderators visiting too). */
@@ -90,6 +92,8 @@ export const BreakoutsStart = z
     inviteLateJoiners: z.boolean().default(true),
     content: BreakoutContent.default('blank'),
     capture: z.boolean().default(true),
+    /** The moderator's language: names what comes back ("Groupe 1 — tableau blanc"). */
+    language: z.enum(['fr', 'en']).default('fr'),
   })
   .strict()
   .refine((c) => new Set(c.rooms.map((r) => r.name.toLowerCase())).size === c.rooms.length, {
@@ -128,6 +132,7 @@ export const BreakoutsStarted = z.object({
   inviteLateJoiners: z.boolean(),
   content: BreakoutContent,
   capture: z.boolean(),
+  language: z.enum(['fr', 'en']),
   assigned: z.record(z.string(), MeetingId),
 });
 export const BreakoutsAssigned = z.object({
@@ -154,9 +159,14 @@ export const BreakoutsNotesKept = z.object({
   name: z.string(),
   text: z.string(),
 });
+/** A moderator asked for the rooms' notes and whiteboards now (the rooms stay open). */
+export const BreakoutsCaptureRequested = z.object({ type: z.literal('breakouts.capture-requested') });
 export const BreakoutsEnded = z.object({
   type: z.literal('breakouts.ended'),
-  reason: z.enum(['moderator', 'time', 'meeting']),
+  reason: z.enum(['moderator', 'time']),
+  /** Whether the rooms' work comes back to the main room (the option chosen at the start). */
+  capture: z.boolean(),
+  language: z.enum(['fr', 'en']),
 });
 
 // Events of a room's own log
@@ -304,6 +314,7 @@ export const breakouts = defineSlice({
     BreakoutsExtended,
     BreakoutsMessageSent,
     BreakoutsNotesKept,
+    BreakoutsCaptureRequested,
     BreakoutsEnded,
     BreakoutOpened,
     BreakoutMessageReceived,
@@ -330,6 +341,7 @@ export const breakouts = defineSlice({
             inviteLateJoiners: e.inviteLateJoiners,
             content: e.content,
             capture: e.capture,
+            language: e.language,
             assigned: e.assigned,
             inRoom: {},
           },
@@ -350,6 +362,7 @@ export const breakouts = defineSlice({
         return { ...state, breakouts: null };
       case 'breakouts.message-sent':
       case 'breakouts.notes-kept':
+      case 'breakouts.capture-requested':
         // Kept in the log (the record of the lesson), not in the state everyone receives.
         return state;
       case 'breakout.opened':
@@ -378,3 +391,14 @@ export const BreakoutSession = z.object({
 export type BreakoutSession = z.infer<typeof BreakoutSession>;
 /** Back to the main room from a room (moderators visiting; students once their room is gone). */
 export const BreakoutLeaveRequest = z.union([z.undefined(), z.null(), z.object({}).strict()]);
+
+/** The name of what a room's work becomes in the main room: "Groupe 1 — notes", "Group 1 — whiteboard". */
+export function capturedName(room: string, kind: 'notes' | 'whiteboard', language: 'fr' | 'en', nth = 1): string {
+  const what = kind === 'notes' ? 'notes' : language === 'fr' ? 'tableau blanc' : 'whiteboard';
+  return `${room} — ${what}${nth > 1 ? ` (${nth})` : ''}`;
+}
+
+/** A room's default name: "Groupe 3" in French, "Group 3" in English. */
+export function defaultRoomName(n: number, language: 'fr' | 'en'): string {
+  return `${language === 'fr' ? 'Groupe' : 'Group'} ${n}`;
+}

@@ -12,6 +12,7 @@ import { WhiteboardModule } from '../whiteboard/whiteboard.module';
 import { TimerModule } from '../timer/timer.module';
 import { PollsModule } from '../polls/polls.module';
 import { NotesModule } from '../notes/notes.module';
+import { BreakoutsModule } from '../breakouts/breakouts.module';
 import { ClassroomGateway } from './classroom.gateway';
 import { CommandRegistry } from './command-registry';
 
@@ -29,6 +30,7 @@ import { CommandRegistry } from './command-registry';
     TimerModule,
     PollsModule,
     NotesModule,
+    BreakoutsModule,
     LayoutModule,
   ],
   providers: [ClassroomGateway, CommandRegistry],

@@ -10,6 +10,7 @@ import { PresentationsCommands } from '../presentations/presentations.commands';
 import { WhiteboardCommands } from '../whiteboard/whiteboard.commands';
 import { TimerCommands } from '../timer/timer.commands';
 import { PollsCommands } from '../polls/polls.commands';
+import { BreakoutsCommands } from '../breakouts/breakouts.commands';
 
 /**
  * Every command's one handler, from the feature that owns it. Each feature's handlers cover
@@ -28,6 +29,7 @@ export class CommandRegistry implements OnModuleInit {
     private readonly whiteboard: WhiteboardCommands,
     private readonly timer: TimerCommands,
     private readonly polls: PollsCommands,
+    private readonly breakouts: BreakoutsCommands,
     private readonly layout: LayoutCommands,
     private readonly meetings: MeetingsCommands,
   ) {}
@@ -42,6 +44,7 @@ export class CommandRegistry implements OnModuleInit {
       ...this.whiteboard.handlers(),
       ...this.timer.handlers(),
       ...this.polls.handlers(),
+      ...this.breakouts.handlers(),
       ...this.layout.handlers(),
       ...this.meetings.handlers(),
     } satisfies CommandHandlers);

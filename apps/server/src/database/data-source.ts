@@ -6,6 +6,7 @@ import { PresentationFiles1795440040899 } from '../../../../migrations/179544004
 import { EventVersions1796033794809 } from '../../../../migrations/1796033794809-EventVersions';
 import { PollVoters1796040000000 } from '../../../../migrations/1796040000000-PollVoters';
 import { NotesUpdates1796045000000 } from '../../../../migrations/1796045000000-NotesUpdates';
+import { BreakoutRooms1796050000000 } from '../../../../migrations/1796050000000-BreakoutRooms';
 import { MeetingEntity, MeetingEventEntity, PresentationFileEntity, RoomEntity } from './entities';
 
 /** Migrations in the order they landed; never edit one once it has. */
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   EventVersions1796033794809,
   PollVoters1796040000000,
   NotesUpdates1796045000000,
+  BreakoutRooms1796050000000,
 ];
 
 export function createDataSource(url: string): DataSource {

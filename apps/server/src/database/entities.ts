@@ -22,6 +22,8 @@ export class MeetingEntity {
   @Column('text', { name: 'room_name' }) roomName!: string;
   @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
   @Column('timestamptz', { name: 'ended_at', nullable: true }) endedAt!: Date | null;
+  /** A breakout room's main meeting; null for a main meeting. */
+  @Column('uuid', { name: 'parent_id', nullable: true }) parentId!: string | null;
   // bigint comes back from pg as a string; the repositories convert.
   @Column('bigint', { name: 'last_seq' }) lastSeq!: string;
 }

@@ -9,6 +9,7 @@ import {
   type WebhookEvent,
 } from 'livekit-server-sdk';
 import {
+  awayInBreakout,
   forbiddenTrack,
   MeetingId,
   publishableSources,
@@ -55,10 +56,18 @@ export function describeTrack(track: Pick<TrackInfo, 'type' | 'source'>) {
   };
 }
 
-/** Whether Estrade counts this identity in the meeting now: the only ones LiveKit may keep. */
+/**
+ * Whether Estrade counts this identity in this meeting's media now: the only ones LiveKit may
+ * keep. Someone whose media belongs to a breakout room is not in the main room's.
+ */
 function isPresent(state: MeetingState, participantId: string): boolean {
   const p = state.participants[participantId];
-  return !!p?.present && !state.endedAt && !state.banned.participants.includes(participantId);
+  return (
+    !!p?.present &&
+    !state.endedAt &&
+    !state.banned.participants.includes(participantId) &&
+    !awayInBreakout(state, participantId)
+  );
 }
 
 function sourcesOf(
@@ -77,12 +86,15 @@ function allowedSources(state: MeetingState, participantId: string): MediaSource
   return p && isPresent(state, participantId) ? sourcesOf(p, state) : [];
 }
 
-/** One LiveKit room per meeting, named by the meeting id; identities are participant ids. */
-export function grantFor(meetingId: string, sources: MediaSource[]) {
+/**
+ * One LiveKit room per meeting (breakout rooms included), named by the meeting id; identities
+ * are participant ids. `listens`: false for someone whose media is in a breakout room.
+ */
+export function grantFor(meetingId: string, sources: MediaSource[], listens = true) {
   return {
     roomJoin: true,
     room: meetingId,
-    canSubscribe: true,
+    canSubscribe: listens,
     // LiveKit reads an empty source list as "any source": with nothing allowed, no publishing at all.
     canPublish: sources.length > 0,
     // Chat and other data go through the Estrade server, never peer to peer.
@@ -144,6 +156,17 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
           case 'participant.banned':
             await this.ignoreMissing(this.rooms.removeParticipant(meetingId, event.participantId));
             break;
+          case 'breakouts.started':
+          case 'breakouts.ended':
+            for (const p of Object.values(state.participants)) {
+              if (p.present) await this.breakoutMoved(meetingId, p.id, state);
+            }
+            break;
+          case 'breakouts.assigned':
+          case 'breakouts.entered':
+          case 'breakouts.exited':
+            await this.breakoutMoved(meetingId, event.participantId, state);
+            break;
           case 'meeting.ended': {
             // Clients leave the media room themselves when they hear of the end; closing it
             // under them would cut their connection mid-read. Whoever is left is closed out
@@ -158,6 +181,22 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
         }
       }
     });
+  }
+
+  /**
+   * Someone's media moved to or from a breakout room: in the main room they get nothing while
+   * away (and are put out of its LiveKit room: never two rooms at once), their grant when back.
+   */
+  private async breakoutMoved(meetingId: string, participantId: string, state: MeetingState) {
+    await this.updatePermissions(meetingId, participantId);
+    if (awayInBreakout(state, participantId)) {
+      await this.ignoreMissing(this.rooms.removeParticipant(meetingId, participantId));
+    }
+  }
+
+  /** A breakout room's LiveKit room, made when the rooms open (closed with its meeting). */
+  async openRoom(meetingId: string, emptyTimeoutSeconds: number): Promise<void> {
+    await this.rooms.createRoom({ name: meetingId, emptyTimeout: emptyTimeoutSeconds });
   }
 
   onModuleDestroy() {
@@ -245,6 +284,9 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
   }
 
   async mintToken(meetingId: string, p: Participant, state: MeetingState): Promise<MediaToken> {
+    if (awayInBreakout(state, p.id)) {
+      throw new CommandError('forbidden', 'Your sound and video are in your breakout room now');
+    }
     const at = new AccessToken(this.runtime.livekit.apiKey, this.runtime.livekit.apiSecret, {
       identity: p.id,
       name: p.name,
@@ -276,9 +318,11 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
 
   /** LiveKit replaces permissions as a whole, so the full set is sent every time. */
   private async setSources(meetingId: string, identity: string, sources: MediaSource[]): Promise<void> {
+    const away = await this.lookup(meetingId).then((c) => typeof c !== 'string' && awayInBreakout(c.state, identity));
     const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
       meetingId,
       sources,
+      !away,
     );
     await this.ignoreMissing(
       this.rooms.updateParticipant(meetingId, identity, {

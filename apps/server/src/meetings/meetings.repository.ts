@@ -21,7 +21,7 @@ export class MeetingsRepository {
   constructor(private readonly db: DataSource) {}
 
   findRunning(roomId: string) {
-    return this.db.getRepository(MeetingEntity).findOneBy({ roomId, endedAt: IsNull() });
+    return this.db.getRepository(MeetingEntity).findOneBy({ roomId, endedAt: IsNull(), parentId: IsNull() });
   }
 
   findById(id: string) {
@@ -32,13 +32,45 @@ export class MeetingsRepository {
     return this.db.getRepository(MeetingEntity).findBy({ endedAt: IsNull() });
   }
 
+  /** Opens a breakout room: a meeting of the same room, child of `parent` (a second call changes nothing). */
+  async openChild(parent: { id: string; roomId: string }, child: { id: string; name: string }, now: Date) {
+    await this.db
+      .getRepository(MeetingEntity)
+      .createQueryBuilder()
+      .insert()
+      .values({
+        id: child.id,
+        roomId: parent.roomId,
+        roomName: child.name,
+        parentId: parent.id,
+        startedAt: now,
+        endedAt: null,
+        lastSeq: '0',
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  /** A meeting's breakout rooms that have not ended. */
+  runningChildren(parentId: string) {
+    return this.db.getRepository(MeetingEntity).findBy({ parentId, endedAt: IsNull() });
+  }
+
   /** Starts the room's meeting, or returns the one that is already running (even if another request won the race). */
   async startOrGet(room: { id: string; name: string }, now: Date): Promise<MeetingEntity> {
     const repo = this.db.getRepository(MeetingEntity);
     await repo
       .createQueryBuilder()
       .insert()
-      .values({ id: randomUUID(), roomId: room.id, roomName: room.name, startedAt: now, endedAt: null, lastSeq: '0' })
+      .values({
+        id: randomUUID(),
+        roomId: room.id,
+        roomName: room.name,
+        parentId: null,
+        startedAt: now,
+        endedAt: null,
+        lastSeq: '0',
+      })
       .orIgnore()
       .execute();
     return (await this.findRunning(room.id))!;

@@ -70,6 +70,16 @@ export class MeetingsService {
     return meeting.id;
   }
 
+  /** Opens a breakout room's meeting beside its main meeting (idempotent). */
+  openChild(parent: { id: string; roomId: string }, child: { id: string; name: string }, now = new Date()) {
+    return this.repo.openChild(parent, child, now);
+  }
+
+  /** The breakout rooms of a meeting that are still running: ids and names. */
+  runningChildren(parentId: string): Promise<{ id: string; name: string }[]> {
+    return this.repo.runningChildren(parentId).then((ms) => ms.map((m) => ({ id: m.id, name: m.roomName })));
+  }
+
   runningMeetingIds(): Promise<string[]> {
     return this.repo.listRunning().then((ms) => ms.map((m) => m.id));
   }

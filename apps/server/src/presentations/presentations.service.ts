@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { access, link, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DocumentFormat, MeetingEvent } from '@estrade/protocol';
 import { RUNTIME, type Runtime } from '../config/config';
@@ -148,6 +148,25 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
 
   onProgress(listener: ProgressListener) {
     this.progressListeners.push(listener);
+  }
+
+  /**
+   * Stores a PDF the server made (a breakout room's notes or whiteboard) and returns the event
+   * that adds it to a meeting, as an upload's `presentation.add` would.
+   */
+  async addMadePdf(meetingId: string, pdf: Uint8Array, name: string): Promise<MeetingEvent> {
+    const file = await this.store(await this.receive(Readable.from([Buffer.from(pdf)])));
+    this.watch(file.fileId, meetingId);
+    return {
+      type: 'presentation.added',
+      presentationId: randomUUID(),
+      fileId: file.fileId,
+      name,
+      format: file.format,
+      pages: file.pages,
+      processed: this.isProcessed(file.fileId),
+      isDefault: false,
+    };
   }
 
   /** The event that puts the default deck in a starting meeting. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PDFDocument } from 'pdf-lib';
 import { annotationsOf, PresentationId, type Presentation, type Whiteboard } from '@estrade/protocol';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
@@ -51,6 +52,24 @@ export class WhiteboardExportService {
     // Nothing drawn: the PDF as it is.
     if (pages.length === 0) return { name, file };
     return { name, bytes: await this.turn(() => this.draw({ file, pages })) };
+  }
+
+  /**
+   * Only the drawn pages of a presentation, annotations included (a breakout room's whiteboard
+   * brought back to the main room); null when nothing is drawn on it.
+   */
+  async drawnPages(p: Presentation, whiteboard: Whiteboard): Promise<Uint8Array | null> {
+    const pages = annotatedPages(whiteboard, p);
+    if (pages.length === 0) return null;
+    const whole = await this.turn(() => this.draw({ file: this.presentations.pdfPath(p.fileId), pages }));
+    const source = await PDFDocument.load(whole);
+    const out = await PDFDocument.create();
+    for (const page of await out.copyPages(
+      source,
+      pages.map((x) => x.page - 1),
+    ))
+      out.addPage(page);
+    return out.save();
   }
 
   private async turn<T>(work: () => Promise<T>): Promise<T> {

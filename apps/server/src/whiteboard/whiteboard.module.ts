@@ -10,6 +10,6 @@ import { WhiteboardLive } from './whiteboard.live';
   imports: [MeetingsModule, PresentationsModule],
   providers: [WhiteboardCommands, WhiteboardLive, WhiteboardExportService],
   controllers: [WhiteboardExportController],
-  exports: [WhiteboardCommands],
+  exports: [WhiteboardCommands, WhiteboardExportService],
 })
 export class WhiteboardModule {}
