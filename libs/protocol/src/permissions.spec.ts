@@ -177,6 +177,30 @@ const expected: Row[] = [
   { command: { type: 'poll.stop', pollId: POLL }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'poll.cancel', pollId: POLL }, allowed: PRESENTER_OR_MOD, lockedBy: null },
   { command: { type: 'poll.publish', pollId: POLL, lang: 'fr' }, allowed: PRESENTER_OR_MOD, lockedBy: null },
+  // Breakout rooms: moderators only, whoever presents, whatever is locked.
+  {
+    command: {
+      type: 'breakouts.start',
+      rooms: [
+        { name: 'Groupe 1', participantIds: [ME] },
+        { name: 'Groupe 2', participantIds: [OTHER] },
+      ],
+      durationMinutes: 15,
+      freeChoice: false,
+      inviteModerators: false,
+      inviteLateJoiners: true,
+      content: 'blank',
+      capture: true,
+      language: 'fr',
+    },
+    allowed: MOD,
+    lockedBy: null,
+  },
+  { command: { type: 'breakouts.extend', minutes: 5 }, allowed: MOD, lockedBy: null },
+  { command: { type: 'breakouts.move', participantId: OTHER, roomId: DECK }, allowed: MOD, lockedBy: null },
+  { command: { type: 'breakouts.broadcast', text: 'Encore 5 minutes' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'breakouts.capture' }, allowed: MOD, lockedBy: null },
+  { command: { type: 'breakouts.end' }, allowed: MOD, lockedBy: null },
 ];
 
 function expectedDecision(row: Row, actor: keyof typeof actors, locks: Locks): Decision {
