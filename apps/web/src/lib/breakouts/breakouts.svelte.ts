@@ -46,6 +46,11 @@ export class BreakoutsStore {
   warningDismissed = $state<string | null>(null);
   /** A confirmation that went through (a message sent), said a moment. */
   done = $state('');
+  /**
+   * The room this tab was in, once its connection is over: no invitation is offered meanwhile
+   * (the rooms are closing, or a move is on its way, or a moderator chose to come back).
+   */
+  private closed = $state<string | null>(null);
   /** Taken out of a room by a move: enter the next room assigned, not this one again. */
   private followFrom: string | null = null;
   /** The room assigned when last looked at: a change while in a room is a move to follow. */
@@ -81,6 +86,28 @@ export class BreakoutsStore {
     return !!this.conn.state && awayInBreakout(this.conn.state, this.conn.you);
   }
 
+  /**
+   * What to invite this person to now: the room they are assigned (moderators only when invited),
+   * or, for students when they choose, every room. Null in a room, on the way to one, after
+   * "Not now", and once this tab's room is over.
+   */
+  get invitation(): { choice: true; room: BreakoutRoom | null } | { choice: false; room: BreakoutRoom } | null {
+    const b = this.breakouts;
+    const me = this.conn.state?.participants[this.conn.you];
+    if (!b || !me || this.session || this.joining || this.closed) return null;
+    if (b.freeChoice && me.role !== 'moderator') {
+      return this.declined === 'choice' ? null : { choice: true, room: this.assigned };
+    }
+    const room = this.assigned;
+    return room && this.declined !== room.id ? { choice: false, room } : null;
+  }
+
+  /** Puts the invitation away until asked for again (`declined = null`). */
+  decline() {
+    const inv = this.invitation;
+    if (inv) this.declined = inv.choice ? 'choice' : inv.room.id;
+  }
+
   private get marker() {
     return `estrade.breakout.${this.conn.state?.meetingId ?? ''}`;
   }
@@ -105,6 +132,7 @@ export class BreakoutsStore {
       this.storage?.setItem(this.marker, roomId);
       this.session = session;
       this.declined = null;
+      this.closed = null;
       return true;
     } catch (err) {
       this.notice = refusal(err);
@@ -134,6 +162,7 @@ export class BreakoutsStore {
     forgetSession(id);
     this.storage?.removeItem(this.marker);
     this.session = null;
+    this.closed = id;
     this.followFrom = why === 'removed' ? id : null;
   }
 
@@ -149,6 +178,8 @@ export class BreakoutsStore {
       this.storage?.removeItem(this.marker);
       this.lastAssigned = null;
       this.followFrom = null;
+      this.closed = null;
+      this.declined = null;
       return;
     }
     const assigned = b.assigned[this.conn.you] ?? null;

@@ -184,3 +184,35 @@ describe('the moderators’ commands', () => {
     ]);
   });
 });
+
+describe('the invitation', () => {
+  it('invites a student to their room, not a moderator unless assigned; "Not now" puts it away', () => {
+    const { breakouts } = store(ALICE, [...CLASS, started()]);
+    expect(breakouts.invitation).toMatchObject({ choice: false, room: { name: 'Groupe 1' } });
+    breakouts.decline();
+    expect(breakouts.invitation).toBeNull();
+    breakouts.declined = null;
+    expect(breakouts.invitation).not.toBeNull();
+    expect(store(TEACHER, [...CLASS, started()]).breakouts.invitation).toBeNull();
+    expect(store(TEACHER, [...CLASS, started({ [TEACHER]: ROOM2 })]).breakouts.invitation).toMatchObject({
+      room: { id: ROOM2 },
+    });
+  });
+
+  it('offers every room when students choose', () => {
+    const free = { ...(started({ [BOB]: ROOM2 }) as object), freeChoice: true } as MeetingEvent;
+    expect(store(ALICE, [...CLASS, free]).breakouts.invitation).toEqual({ choice: true, room: null });
+    expect(store(BOB, [...CLASS, free]).breakouts.invitation).toMatchObject({ choice: true, room: { id: ROOM2 } });
+  });
+
+  it('is not offered again once the room is over, while the rooms close', async () => {
+    const { breakouts, push } = store(ALICE, [...CLASS, started()]);
+    await breakouts.enter(ROOM1);
+    expect(breakouts.invitation).toBeNull();
+    breakouts.closeRoom('ended');
+    expect(breakouts.invitation).toBeNull();
+    push({ type: 'breakouts.ended', reason: 'time', capture: true, language: 'fr' } as MeetingEvent);
+    push(started());
+    expect(breakouts.invitation).toMatchObject({ room: { id: ROOM1 } });
+  });
+});
