@@ -395,6 +395,35 @@ describe('breakout rooms (real server, PostgreSQL and LiveKit)', () => {
     expect(await start(visit, [[], []])).toMatchObject({ ok: false, code: 'forbidden' });
   });
 
+  it('takes a removed student out of their room, and closes every room when the meeting ends', async () => {
+    const { teacher, students } = await lesson();
+    const [lea, noe] = students;
+    expect(await start(teacher, [[lea.id], [noe.id]])).toEqual({ ok: true });
+    const b = await opened(teacher);
+    const leaRoom = await enter(classroom, lea, b.rooms[0].id);
+    const noeRoom = await enter(classroom, noe, b.rooms[1].id);
+    // From inside a room, rooms are asked for through the main meeting only.
+    expect(await leaRoom.request('breakout.join', { roomId: b.rooms[0].id })).toMatchObject({ code: 'forbidden' });
+
+    expect(await teacher.send({ type: 'participant.remove', participantId: lea.id, ban: true })).toEqual({ ok: true });
+    const out = await leaRoom.waitForEvent(
+      (e) => e.event.type === 'participant.left' && e.event.participantId === lea.id,
+    );
+    expect(out.event).toMatchObject({ reason: 'removed' });
+    const back = new TestClient(server, leaRoom.session, 'Léa (room, banned)');
+    classroom.clients.push(back);
+    await back.connect();
+    expect(back.fatal?.code).toBe('unauthenticated');
+
+    expect(await teacher.send({ type: 'meeting.end' })).toEqual({ ok: true });
+    const end = await noeRoom.waitForEvent((e) => e.event.type === 'meeting.ended', 20_000);
+    expect(end.event).toMatchObject({ reason: 'breakouts' });
+    const running = await server.rows('SELECT id FROM meetings WHERE parent_id = $1 AND ended_at IS NULL', [
+      teacher.meetingId,
+    ]);
+    expect(running).toEqual([]);
+  });
+
   it('ends by itself on time, and a restart keeps the rooms, the assignments and the remaining time', async () => {
     const { teacher, students } = await lesson();
     const [lea, noe] = students;
