@@ -101,6 +101,9 @@ export class BreakoutRooms implements OnModuleInit, OnApplicationBootstrap {
     if (previous && previous !== roomId) await this.putOut(previous, me.id, 'left');
     await this.bus.system(roomId, (s) => {
       if (s.endedAt) throw new CommandError('meeting_ended', 'This breakout room has closed');
+      if (s.banned.participants.includes(me.id)) {
+        throw new CommandError('banned', 'A moderator has removed you from this breakout room');
+      }
       if (s.participants[me.id]?.present) return { events: [] };
       return {
         events: [
