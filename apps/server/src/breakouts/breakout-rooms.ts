@@ -85,6 +85,11 @@ export class BreakoutRooms implements OnModuleInit, OnApplicationBootstrap {
     if (state.breakoutOf) throw new CommandError('forbidden', 'Ask from the main room');
     const room = this.allowed(state, me, roomId);
     await this.open(mainId, room, state);
+    const inside = (await this.meetings.state(roomId)).state;
+    if (inside.endedAt) throw new CommandError('meeting_ended', 'This breakout room has closed');
+    if (inside.banned.participants.includes(me.id)) {
+      throw new CommandError('banned', 'A moderator has removed you from this breakout room');
+    }
     const previous = await this.bus.system(mainId, (s) => {
       const r = this.allowed(s, me, roomId);
       const b = s.breakouts!;
