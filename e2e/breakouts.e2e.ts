@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { createRoom, expect, join, listedParticipants, livekitApi, meetingIdOf, test } from './kit';
 
@@ -22,6 +23,12 @@ const inMedia = async (room: string) => (await livekitApi().listParticipants(roo
 const namesIn = (column: Locator) =>
   column.getByTestId('breakout-person').evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
 
+/** axe-core's serious and critical findings on the page as it stands. */
+async function serious(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
+
 /** Opens the shared notes beside the chat, in the breakout room, and writes a line. */
 async function write(page: Page, text: string) {
   const room = inRoom(page);
@@ -44,14 +51,12 @@ test('breakout rooms: two pairs work apart (media, notes), the teacher visits an
   const { moderatorLink, viewerLink } = await createRoom(teacher, 'Géographie 4e');
   await join(teacher, moderatorLink, 'Mme Roy', 'microphone');
   const names = ['Léa', 'Noé', 'Inès', 'Hugo'] as const;
-  const students: Page[] = [];
-  for (const name of names) {
-    const s = await open();
-    await join(s, viewerLink, name, 'microphone');
-    students.push(s);
-  }
+  const students = await Promise.all(names.map(() => open()));
+  await Promise.all(students.map((s, i) => join(s, viewerLink, names[i], 'microphone')));
   const [lea, noe, ines, hugo] = students;
   const everyone = [teacher, ...students];
+  const errors: string[] = [];
+  for (const p of everyone) p.on('pageerror', (e) => errors.push(e.message));
   const mainId = meetingIdOf(teacher);
   await expect(teacher.getByTestId('participant-list').locator('li')).toHaveCount(5);
   const listed = await listedParticipants(teacher);
@@ -75,8 +80,9 @@ test('breakout rooms: two pairs work apart (media, notes), the teacher visits an
     'Put at least one person in a room, or let students choose.',
   );
   // Léa and Noé dragged into Group 1; Inès and Hugo put in Group 2 with their lists (the keyboard way).
-  await person(dialog, 'Léa').dragTo(dialog.getByTestId('breakouts-column-1'));
-  await person(dialog, 'Noé').dragTo(dialog.getByTestId('breakouts-column-1'));
+  // Dragged by the name (the list beside it is for the keyboard).
+  for (const name of ['Léa', 'Noé'])
+    await person(dialog, name).dragTo(dialog.getByTestId('breakouts-column-1'), { sourcePosition: { x: 12, y: 12 } });
   await expect(dialog.getByTestId('breakouts-error')).toHaveCount(0);
   await dialog.getByLabel('Room for Inès').selectOption({ label: 'Group 2' });
   await dialog.getByLabel('Room for Hugo').focus();
@@ -85,6 +91,7 @@ test('breakout rooms: two pairs work apart (media, notes), the teacher visits an
   await expect.poll(() => namesIn(dialog.getByTestId('breakouts-column-2'))).toEqual(['Hugo', 'Inès']);
   await expect.poll(() => namesIn(dialog.getByTestId('breakouts-column-none'))).toEqual([]);
   await shot(teacher, 'dialog');
+  expect(await serious(teacher)).toEqual([]);
   await dialog.getByTestId('breakouts-start').click();
   await expect(dialog).toBeHidden();
 
@@ -151,11 +158,28 @@ test('breakout rooms: two pairs work apart (media, notes), the teacher visits an
   }
   await shot(lea, 'room');
   await shot(teacher, 'visit');
+  expect(await serious(teacher)).toEqual([]);
 
-  // Back in the main room, the teacher closes the rooms.
+  // Hugo reloads his tab: he is put back in his room, his notes there.
+  await hugo.reload();
+  await expect(inRoom(hugo).getByTestId('breakouts-room-name')).toHaveText('Group 2');
+  await inRoom(hugo).getByTestId('side-tab-notes').click();
+  await expect(inRoom(hugo).getByTestId('notes-editor')).toContainText('the Loire and its castles');
+
+  // Back in the main room, the teacher gives five more minutes, then moves Hugo to Group 1: he
+  // follows at once (no "removed" page).
   await inRoom(teacher).getByTestId('breakouts-back').click();
   await expect(inRoom(teacher)).toHaveCount(0);
   await expect(panel).toBeVisible();
+  await panel.getByTestId('breakouts-extend-5').click();
+  await expect(teacher.getByTestId('breakouts-countdown')).toHaveText(/\b(19|20):\d\d$/);
+  await expect(inRoom(lea).getByTestId('breakouts-left')).toHaveText(/\b(19|20):\d\d$/);
+  await panel.getByLabel('Move Hugo to').selectOption({ label: 'Group 1' });
+  await expect(inRoom(hugo).getByTestId('breakouts-room-name')).toHaveText('Group 1');
+  await expect(inRoom(hugo).getByTestId('participant-list').locator('li')).toHaveCount(3);
+  await expect(inRoom(lea).getByTestId('participant-list').locator('li')).toHaveCount(3);
+  await expect(panel.getByTestId('breakouts-panel-room-1').getByTestId('breakouts-in-room')).toContainText('Hugo');
+  expect(hugo.url()).toContain(`/m/${mainId}`);
   teacher.once('dialog', (d) => void d.accept());
   await panel.getByTestId('breakouts-end').click();
 
@@ -173,4 +197,5 @@ test('breakout rooms: two pairs work apart (media, notes), the teacher visits an
   await expect(options.filter({ hasText: 'Group 1 — notes' })).toHaveCount(1);
   await expect(options.filter({ hasText: 'Group 2 — notes' })).toHaveCount(1);
   await shot(teacher, 'back');
+  expect(errors).toEqual([]);
 });
