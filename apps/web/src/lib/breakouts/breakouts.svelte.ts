@@ -102,10 +102,29 @@ export class BreakoutsStore {
     return room && this.declined !== room.id ? { choice: false, room } : null;
   }
 
-  /** Puts the invitation away until asked for again (`declined = null`). */
+  /** Puts the invitation away until asked for again (`reopen`). */
   decline() {
     const inv = this.invitation;
     if (inv) this.declined = inv.choice ? 'choice' : inv.room.id;
+  }
+
+  /**
+   * What the invitation put away would offer (a room, or the choice of rooms): the top bar keeps
+   * it one click away. Also after a room's connection ended while the rooms are still open.
+   */
+  get putAway(): BreakoutRoom | 'choice' | null {
+    const b = this.breakouts;
+    const me = this.conn.state?.participants[this.conn.you];
+    if (!b || !me || this.session || this.joining || this.invitation) return null;
+    if (!this.declined && !this.closed) return null;
+    if (b.freeChoice && me.role !== 'moderator') return 'choice';
+    return this.assigned;
+  }
+
+  /** Shows the invitation again. */
+  reopen() {
+    this.declined = null;
+    this.closed = null;
   }
 
   private get marker() {

@@ -191,8 +191,10 @@ describe('the invitation', () => {
     expect(breakouts.invitation).toMatchObject({ choice: false, room: { name: 'Groupe 1' } });
     breakouts.decline();
     expect(breakouts.invitation).toBeNull();
-    breakouts.declined = null;
+    expect(breakouts.putAway).toMatchObject({ name: 'Groupe 1' });
+    breakouts.reopen();
     expect(breakouts.invitation).not.toBeNull();
+    expect(breakouts.putAway).toBeNull();
     expect(store(TEACHER, [...CLASS, started()]).breakouts.invitation).toBeNull();
     expect(store(TEACHER, [...CLASS, started({ [TEACHER]: ROOM2 })]).breakouts.invitation).toMatchObject({
       room: { id: ROOM2 },
@@ -211,6 +213,8 @@ describe('the invitation', () => {
     expect(breakouts.invitation).toBeNull();
     breakouts.closeRoom('ended');
     expect(breakouts.invitation).toBeNull();
+    // Still one click away, should this room alone have closed.
+    expect(breakouts.putAway).toMatchObject({ id: ROOM1 });
     push({ type: 'breakouts.ended', reason: 'time', capture: true, language: 'fr' } as MeetingEvent);
     push(started());
     expect(breakouts.invitation).toMatchObject({ room: { id: ROOM1 } });
