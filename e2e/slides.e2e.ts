@@ -147,7 +147,7 @@ test('the presenter drags a zoomed page for 3 s: students follow it live, and on
     auth: { token: joined.sessionToken, protocol: PROTOCOL_VERSION },
   });
   const logged: string[] = [];
-  observer.on(SOCKET.event, (e: { event: { type: string } }) => logged.push(e.event.type));
+  observer.on(SOCKET.events, (batch: { event: { type: string } }[]) => batch.forEach((e) => logged.push(e.event.type)));
   await new Promise<void>((resolve) => observer.once(SOCKET.snapshot, () => resolve()));
 
   try {

@@ -48,7 +48,7 @@ async function connect(session, onEvent = () => {}) {
     auth: { token: session.sessionToken, protocol: PROTOCOL_VERSION },
   });
   clients.push(socket);
-  socket.on(SOCKET.event, onEvent);
+  socket.on(SOCKET.events, (batch) => batch.forEach(onEvent));
   const snapshot = await new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('no snapshot within 20 s')), 20_000);
     socket.once(SOCKET.snapshot, (s) => (clearTimeout(t), resolve(s)));

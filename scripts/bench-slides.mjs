@@ -50,7 +50,9 @@ async function connect(session) {
     auth: { token: session.sessionToken, protocol: PROTOCOL_VERSION },
   });
   const events = [];
-  socket.on(SOCKET.event, (e) => events.push({ at: performance.now(), event: e.event }));
+  socket.on(SOCKET.events, (batch) => {
+    for (const e of batch) events.push({ at: performance.now(), event: e.event });
+  });
   await new Promise((resolve) => socket.once(SOCKET.snapshot, resolve));
   return { socket, events };
 }

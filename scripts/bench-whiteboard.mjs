@@ -124,10 +124,12 @@ class Client {
     });
     this.socket.on(SOCKET.annotationDraft, onDrafts);
     this.socket.on('disconnect', () => disconnects++);
-    this.socket.on(SOCKET.event, (e) => {
-      const type = e.event.type;
-      if (type === 'annotations.added') onShapes(e.event.annotations);
-      else if (type === 'whiteboard.multi-user-changed') this.multiUser = e.event.enabled;
+    this.socket.on(SOCKET.events, (batch) => {
+      for (const e of batch) {
+        const type = e.event.type;
+        if (type === 'annotations.added') onShapes(e.event.annotations);
+        else if (type === 'whiteboard.multi-user-changed') this.multiUser = e.event.enabled;
+      }
     });
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('no snapshot within 20 s')), 20_000);

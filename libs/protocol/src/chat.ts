@@ -182,4 +182,5 @@ export const chat = defineSlice({
     ...view,
     chat: state.chat.filter((m) => readsMessage(m, who.id)).slice(-CHAT_PAGE),
   }),
+  personal: (state, who) => state.chat.some((m) => m.to !== null && (m.from === who.id || m.to === who.id)),
 });

@@ -174,4 +174,5 @@ export const controls = defineSlice({
   view(view, state, who) {
     return { ...view, hands: state.hands.filter((id) => seesParticipant(state, who, id)) };
   },
+  personal: (state, who) => who.role !== 'moderator' && state.locks.participantList,
 });

@@ -67,6 +67,8 @@ export const SOCKET = {
   command: 'command',
   snapshot: 'snapshot',
   event: 'event',
+  /** Events in log order, several at once (what a meeting logged within one turn of the server). */
+  events: 'events',
   fatal: 'fatal',
   mediaToken: 'media.token',
   sessionRenew: 'session.renew',
@@ -80,7 +82,7 @@ export const SOCKET = {
   presentationProgress: 'presentation.progress',
 } as const satisfies Record<
   string,
-  'command' | 'snapshot' | 'event' | 'fatal' | LiveRequest | LiveTransient | LivePush
+  'command' | 'snapshot' | 'event' | 'events' | 'fatal' | LiveRequest | LiveTransient | LivePush
 >;
 
 /**

@@ -107,7 +107,11 @@ export type LoggedEvent = z.infer<typeof LoggedEvent>;
 /** What a (re)connecting client receives first: the folded state as of `seq`. */
 export const Snapshot = z.object({
   seq: z.number().int().nonnegative(),
-  you: ParticipantId,
+  /**
+   * Who the snapshot is for. Left out when one snapshot goes to many sockets at once (a class
+   * reconnecting together): the client's session names it.
+   */
+  you: ParticipantId.optional(),
   state: MeetingState,
 });
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -168,6 +172,16 @@ export function viewFor(state: MeetingState, who: Viewer): MeetingState {
   let view = state;
   for (const s of slices) if (s.view) view = s.view(view, state, who);
   return view;
+}
+
+/**
+ * Whom a participant's view of this state is the same as: everyone of their role, unless some
+ * slice shows them something of their own (their private messages, their poll answers, themself
+ * under the participant-list lock); then only themself. Snapshots are computed once per class
+ * and shared: `viewFor(state, who)` equals the view computed for any member of `viewClass`.
+ */
+export function viewClass(state: MeetingState, who: Viewer): string {
+  return slices.some((s) => s.personal?.(state, who)) ? `participant:${who.id}` : `role:${who.role}`;
 }
 
 /** A logged event as it goes to clients: its place, time and actor, and the event without server-only fields. */

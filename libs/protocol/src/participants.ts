@@ -182,6 +182,8 @@ export const participants = defineSlice({
     );
     return { ...view, participants, banned: { participants: state.banned.participants, devices: [] } };
   },
+  // Under the participant-list lock a viewer sees themself among the others.
+  personal: (state, who) => who.role !== 'moderator' && state.locks.participantList,
   forClients(e) {
     if (e.type === 'participant.joined') return withoutDevice(e);
     if (e.type === 'participant.banned') return { ...e, device: null };

@@ -418,6 +418,8 @@ export const polls = defineSlice({
       ),
     })),
   }),
+  personal: (state, who) =>
+    state.polls.some((p) => p.startedBy === who.id || p.answers.some((a) => a.participantId === who.id)),
   forClients: (e) => (e.type === 'poll.answered' && e.ballot !== null ? { ...e, ballot: ballotTag(e.ballot) } : e),
 });
 

@@ -34,6 +34,12 @@ export interface Slice<C extends readonly Message[], E extends readonly Message[
   audience?(event: Of<E>, state: MeetingState): Audience | null;
   /** What one participant may see of its part of the state (snapshots). */
   view?(view: MeetingState, state: MeetingState, who: Viewer): MeetingState;
+  /**
+   * Whether `view` shows this participant something another of the same role would not see
+   * (their own private messages, say). Required with a `view` that looks at who is asking
+   * beyond their role: snapshots are shared by everyone of a role otherwise.
+   */
+  personal?(state: MeetingState, who: Viewer): boolean;
   /** The event as it leaves the server: without server-only fields. */
   forClients?(event: Of<E>): Of<E>;
   /**

@@ -35,6 +35,22 @@ import { PresenceService } from '../participants/presence.service';
 import { SessionsService } from '../sessions/sessions.service';
 
 const CLOSE_DELAY_MS = 500;
+/**
+ * A meeting sends its logged events at once when it is quiet, and at most this often when it is
+ * busy (a class joining together): one message per client per period instead of one per event.
+ */
+const FLUSH_EVERY_MS = 20;
+/** Comings and goings alone wait up to this long, to go out together. */
+const PRESENCE_BATCH_MS = 200;
+const PRESENCE = new Set<string>(['participant.joined', 'participant.left', 'participant.media-changed']);
+
+/** A connection waiting for its snapshot (or the events it missed). */
+interface Arrival {
+  socket: Socket;
+  participantId: string;
+  lastSeq: number | undefined;
+  done: (err?: unknown) => void;
+}
 
 /**
  * The socket edge of the spine: authenticates a connection from its session token, gives it a
@@ -63,16 +79,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
   afterInit() {
     this.live.attach(this.io);
     this.meetings.onEvents((meetingId, events, state) => {
-      for (const e of events) this.deliver(meetingId, e, state);
-      // What a viewer may see changed with the locks: viewers start again from a fresh snapshot.
-      if (events.some((e) => e.event.type === 'locks.changed')) {
-        for (const s of this.socketsOf(meetingId)) {
-          const id = identityOf(s)!.participantId;
-          if (state.participants[id]?.role !== 'moderator') {
-            s.emit(SOCKET.snapshot, this.meetings.snapshotFor({ seq: events.at(-1)!.seq, state }, id));
-          }
-        }
-      }
+      this.post(meetingId, events, state);
       // Clients close on these events themselves; the server closes what remains a moment
       // later, after the command's reply and the event itself have gone out.
       for (const { event } of events) {
@@ -113,17 +120,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       }
       (socket.data as SocketIdentity) = { meetingId, participantId };
       await this.presence.connected(meetingId, participantId);
-      await this.meetings.exclusive(meetingId, async (m) => {
-        if (!socket.connected) return;
-        await socket.join(meetingRoom(meetingId));
-        const who = m.state.participants[participantId];
-        const lastSeq = hs.data.lastSeq;
-        if (lastSeq !== undefined && lastSeq <= m.seq) {
-          for (const e of await this.meetings.eventsFor(meetingId, lastSeq, who)) socket.emit(SOCKET.event, e);
-        } else {
-          socket.emit(SOCKET.snapshot, this.meetings.snapshotFor(m, participantId));
-        }
-      });
+      await this.welcome(meetingId, { socket, participantId, lastSeq: hs.data.lastSeq });
     } catch (err) {
       const code: ErrorCode = err instanceof CommandError ? err.code : 'internal';
       if (!(err instanceof CommandError)) logger.error({ err }, 'socket connection failed');
@@ -169,17 +166,174 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
     return this.bus.execute(who.meetingId, who.participantId, payload);
   }
 
-  private deliver(meetingId: string, e: LoggedEvent, state: MeetingState) {
-    const wire = loggedForClients(e);
-    if (!e.audience && !state.locks.participantList) {
-      this.io.to(meetingRoom(meetingId)).emit(SOCKET.event, wire);
-      return;
+  /**
+   * Connections waiting for their snapshot, per meeting. They are welcomed together, in one
+   * turn of the meeting's queue with nothing appended meanwhile: a class reconnecting at once
+   * shares one view per view class and one encoding of it (socket.io encodes a message sent
+   * to several sockets once).
+   */
+  private readonly arriving = new Map<string, Arrival[]>();
+
+  private welcome(meetingId: string, arrival: Omit<Arrival, 'done'>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let batch = this.arriving.get(meetingId);
+      if (!batch) {
+        this.arriving.set(meetingId, (batch = []));
+        const taken = batch;
+        this.meetings
+          .exclusive(meetingId, async (m) => {
+            if (this.arriving.get(meetingId) === taken) this.arriving.delete(meetingId);
+            await this.welcomeAll(meetingId, m, taken);
+          })
+          .then(
+            () => taken.forEach((a) => a.done()),
+            (err: unknown) => taken.forEach((a) => a.done(err)),
+          );
+      }
+      batch.push({ ...arrival, done: (err?: unknown) => (err ? reject(err) : resolve()) });
+    });
+  }
+
+  private async welcomeAll(meetingId: string, m: { seq: number; state: MeetingState }, batch: Arrival[]) {
+    const here = batch.filter((a) => a.socket.connected && m.state.participants[a.participantId]);
+    for (const a of here) await a.socket.join(meetingRoom(meetingId));
+    // Back after a blip: exactly the events missed, read once for all of them.
+    const resuming = here.filter((a) => a.lastSeq !== undefined && a.lastSeq <= m.seq);
+    if (resuming.length) {
+      const missed = await this.meetings.eventsAfter(meetingId, Math.min(...resuming.map((a) => a.lastSeq!)));
+      for (const a of resuming) {
+        const who = { id: a.participantId, role: m.state.participants[a.participantId].role };
+        const mine = missed.filter((e) => e.seq > a.lastSeq! && deliversTo(e, m.state, who)).map(loggedForClients);
+        if (mine.length) a.socket.emit(SOCKET.events, mine);
+      }
     }
-    for (const s of this.socketsOf(meetingId)) {
-      const id = identityOf(s)!.participantId;
-      const p = state.participants[id];
-      if (p && deliversTo(e, state, { id, role: p.role })) s.emit(SOCKET.event, wire);
+    this.sendSnapshots(
+      m,
+      here.filter((a) => !resuming.includes(a)).map((a) => ({ socket: a.socket, participantId: a.participantId })),
+    );
+  }
+
+  /** Snapshots of one state, one per view class, each sent once to all its sockets. */
+  private sendSnapshots(m: { seq: number; state: MeetingState }, to: { socket: Socket; participantId: string }[]) {
+    const classes = new Map<string, { view: MeetingState; sockets: Socket[]; participants: Set<string> }>();
+    for (const { socket, participantId } of to) {
+      const { key, view } = this.meetings.sharedView(m.state, participantId);
+      let c = classes.get(key);
+      if (!c) classes.set(key, (c = { view, sockets: [], participants: new Set() }));
+      c.sockets.push(socket);
+      c.participants.add(participantId);
     }
+    for (const [key, c] of classes) {
+      const packets = this.encodedSnapshot(m, key, c.view, c.participants);
+      for (const socket of c.sockets) socket.client._packet(packets, { preEncoded: true });
+    }
+  }
+
+  /**
+   * A snapshot encoded once per state and view class, for every socket of that class that
+   * connects while the state is the same (a class joining or reconnecting at once): the state of
+   * a large class is hundreds of kilobytes of JSON. A snapshot shared by a role leaves out who it
+   * is for (each client's session says); a personal one names them.
+   */
+  private readonly encoded = new WeakMap<MeetingState, Map<string, unknown>>();
+
+  private encodedSnapshot(m: { seq: number; state: MeetingState }, key: string, view: MeetingState, who: Set<string>) {
+    let byClass = this.encoded.get(m.state);
+    if (!byClass) this.encoded.set(m.state, (byClass = new Map()));
+    let packets = byClass.get(key);
+    if (!packets) {
+      const you = key.startsWith('role:') ? {} : { you: [...who][0] };
+      // 2: socket.io's EVENT packet, as `emit` would make it.
+      packets = this.io.encoder.encode({
+        type: 2,
+        nsp: '/',
+        data: [SOCKET.snapshot, { seq: m.seq, ...you, state: view }],
+      });
+      byClass.set(key, packets);
+    }
+    return packets as Parameters<Socket['client']['_packet']>[0];
+  }
+
+  /**
+   * Logged events wait for the end of the current turn of the event loop, then go out together:
+   * what a meeting logged meanwhile (a class joining at once) is one message per client, not one
+   * per event. Public events go to the meeting's room (encoded once); addressed ones, and all of
+   * them under the participant-list lock, to each socket they are for.
+   */
+  private readonly outbox = new Map<
+    string,
+    { chunks: { events: LoggedEvent[]; state: MeetingState }[]; due: number; timer: NodeJS.Timeout }
+  >();
+
+  /** When each meeting last sent its events: a busy meeting sends at most every FLUSH_EVERY_MS. */
+  private readonly flushed = new Map<string, number>();
+
+  private post(meetingId: string, events: LoggedEvent[], state: MeetingState) {
+    const now = performance.now();
+    // Comings and goings may wait a little (a class joining at once); anything else goes at once,
+    // taking the comings and goings before it along, in order.
+    const due = events.every((e) => PRESENCE.has(e.event.type))
+      ? now + PRESENCE_BATCH_MS
+      : Math.max(now, (this.flushed.get(meetingId) ?? 0) + FLUSH_EVERY_MS);
+    let box = this.outbox.get(meetingId);
+    if (!box) {
+      box = { chunks: [], due, timer: setTimeout(() => this.flush(meetingId), due - now) };
+      this.outbox.set(meetingId, box);
+    } else if (due < box.due) {
+      clearTimeout(box.timer);
+      box.due = due;
+      box.timer = setTimeout(() => this.flush(meetingId), due - now);
+    }
+    box.chunks.push({ events, state });
+  }
+
+  private flush(meetingId: string) {
+    const chunks = this.outbox.get(meetingId)?.chunks ?? [];
+    this.outbox.delete(meetingId);
+    if (chunks.at(-1)?.state.endedAt) this.flushed.delete(meetingId);
+    else this.flushed.set(meetingId, performance.now());
+    const room = meetingRoom(meetingId);
+    let broadcast: LoggedEvent[] = [];
+    let addressed = new Map<Socket, LoggedEvent[]>();
+    // Each socket gets its events in log order: a run of one kind is sent before the other starts.
+    const sendBroadcast = () => {
+      if (broadcast.length) this.io.to(room).emit(SOCKET.events, broadcast);
+      broadcast = [];
+    };
+    const sendAddressed = () => {
+      for (const [socket, events] of addressed) socket.emit(SOCKET.events, events);
+      addressed = new Map();
+    };
+    for (const { events, state } of chunks) {
+      for (const e of events) {
+        const wire = loggedForClients(e);
+        if (!e.audience && !state.locks.participantList) {
+          sendAddressed();
+          broadcast.push(wire);
+          continue;
+        }
+        sendBroadcast();
+        for (const s of this.socketsOf(meetingId)) {
+          const id = identityOf(s)!.participantId;
+          const p = state.participants[id];
+          if (!p || !deliversTo(e, state, { id, role: p.role })) continue;
+          const list = addressed.get(s);
+          if (list) list.push(wire);
+          else addressed.set(s, [wire]);
+        }
+      }
+      // What a viewer may see changed with the locks: viewers start again from a fresh snapshot.
+      if (events.some((e) => e.event.type === 'locks.changed')) {
+        sendBroadcast();
+        sendAddressed();
+        const viewers = this.socketsOf(meetingId)
+          .map((socket) => ({ socket, participantId: identityOf(socket)!.participantId }))
+          .filter((v) => state.participants[v.participantId]?.role !== 'moderator');
+        this.sendSnapshots({ seq: events.at(-1)!.seq, state }, viewers);
+      }
+    }
+    sendBroadcast();
+    sendAddressed();
   }
 
   private socketsOf(meetingId: string, participantId?: string): Socket[] {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   audienceOf,
+  viewClass,
   viewFor,
   emptyMeeting,
   foldMeeting,
@@ -13,6 +14,9 @@ import {
 import { logger } from '../logging/logger';
 import { CommandError } from './command-error';
 import { MeetingsRepository, type NewEvent, type TimedEvent } from './meetings.repository';
+
+/** Nobody's id: the role views are computed for them. */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 /** One decision's events, waiting to be written with others, and the state after them. */
 interface Decided {
@@ -65,10 +69,26 @@ export class MeetingsService {
     this.listeners.push(listener);
   }
 
+  /**
+   * The room's running meeting, started if none is. Remembered while it runs: a class joining at
+   * once asks PostgreSQL once, not once per student. A meeting ended elsewhere is forgotten by
+   * the caller who finds it ended (`forgetRunning`).
+   */
   async ensureRunning(room: { id: string; name: string }, now: Date): Promise<string> {
-    const meeting = await this.repo.startOrGet(room, now);
-    return meeting.id;
+    let id = this.running.get(room.id);
+    if (!id) {
+      id = this.repo.startOrGet(room, now).then((m) => m.id);
+      this.running.set(room.id, id);
+      id.catch(() => this.running.get(room.id) === id && this.running.delete(room.id));
+    }
+    return id;
   }
+
+  forgetRunning(roomId: string): void {
+    this.running.delete(roomId);
+  }
+
+  private readonly running = new Map<string, Promise<string>>();
 
   /** Opens a breakout room's meeting beside its main meeting (idempotent). */
   openChild(parent: { id: string; roomId: string }, child: { id: string; name: string }, now = new Date()) {
@@ -157,7 +177,10 @@ export class MeetingsService {
             this.notify(meetingId, mine, m.state);
             d.written();
           }
-          if (m.state.endedAt) this.live.delete(meetingId);
+          if (m.state.endedAt) {
+            this.live.delete(meetingId);
+            this.forgetRunning(m.roomId);
+          }
         },
         (err) => {
           // Nothing of this batch is logged, so nothing decided on top of it can stand either.
@@ -201,15 +224,40 @@ export class MeetingsService {
   }
 
   snapshotFor(m: { seq: number; state: MeetingState }, participantId: string): Snapshot {
-    const role = m.state.participants[participantId]?.role ?? 'viewer';
-    return { seq: m.seq, you: participantId, state: viewFor(m.state, { id: participantId, role }) };
+    return { seq: m.seq, you: participantId, state: this.sharedView(m.state, participantId).view };
   }
+
+  /**
+   * This participant's view of a state, computed once per view class (everyone of a role, unless
+   * they have something of their own) and shared by everyone in it: a class reconnecting at once
+   * costs one view, not one per student. States are immutable, so the cache is keyed by the state.
+   */
+  sharedView(state: MeetingState, participantId: string): { key: string; view: MeetingState } {
+    const who = { id: participantId, role: state.participants[participantId]?.role ?? ('viewer' as const) };
+    const key = viewClass(state, who);
+    let views = this.views.get(state);
+    if (!views) this.views.set(state, (views = new Map()));
+    let view = views.get(key);
+    if (!view) {
+      // A role's view is computed for nobody in particular: it holds nothing of anyone's own.
+      view = viewFor(state, key.startsWith('role:') ? { id: NOBODY, role: who.role } : who);
+      views.set(key, view);
+    }
+    return { key, view };
+  }
+
+  private readonly views = new WeakMap<MeetingState, Map<string, MeetingState>>();
 
   /** Events after `seq` that this participant may see (addressed events filtered out). */
   async eventsFor(meetingId: string, afterSeq: number, who: { id: string; role: 'moderator' | 'viewer' }) {
     const events = await this.repo.eventsAfter(meetingId, afterSeq);
     const { state } = await this.state(meetingId);
     return events.filter((e) => deliversTo(e, state, who)).map(loggedForClients);
+  }
+
+  /** Every event after `seq`, for the caller to filter per participant (several resuming at once). */
+  eventsAfter(meetingId: string, afterSeq: number): Promise<LoggedEvent[]> {
+    return this.repo.eventsAfter(meetingId, afterSeq);
   }
 
   private load(meetingId: string): Promise<LiveMeeting> {

@@ -25,6 +25,9 @@ import { KeyedQueue } from '../limits/keyed-queue';
 import { PasswordAttempts } from '../limits/password-attempts';
 import { RoomsRepository } from './rooms.repository';
 
+/** How long a room found by its link is remembered (see `open`). */
+const ROOM_MEMORY_MS = 2000;
+
 /** A waiting guest's ticket lasts long enough for a slow teacher. */
 const WAITING_TICKET_MS = 2 * 3600 * 1000;
 
@@ -67,6 +70,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
   /** Guests who closed the waiting page leave the moderators' list. */
   private sweep(now = Date.now()) {
     this.attempts.sweep(now);
+    for (const [hash, o] of this.opened) if (now - o.at >= ROOM_MEMORY_MS) this.opened.delete(hash);
     for (const [guestId, { meetingId, at }] of this.lastAsked) {
       if (now - at < this.runtime.config.waitingSilenceMs) continue;
       this.lastAsked.delete(guestId);
@@ -82,9 +86,11 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit() {
     this.sweeper = setInterval(() => this.sweep(), Math.min(5_000, this.runtime.config.waitingSilenceMs / 2));
     this.sweeper.unref();
-    this.meetings.onEvents((meetingId, _events, state) => {
+    this.meetings.onEvents((meetingId, events, state) => {
       // An ended meeting has no waiting room left to watch.
       if (state.endedAt) for (const [id, w] of this.lastAsked) if (w.meetingId === meetingId) this.lastAsked.delete(id);
+      // A closed room is read again on its next opening.
+      if (events.some((e) => e.event.type === 'meeting.ended' && e.event.roomClosed)) this.opened.clear();
     });
   }
 
@@ -131,66 +137,77 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     const { room, role } = await this.openChecked(code, request.password, client.address);
     // Keyed by room: the hash a ban holds on cannot follow a browser from class to class.
     const device = hashAccessCode(`${room.id}/${client.device}`);
-    const meetingId = await this.meetings.ensureRunning(room, now);
     const participantId = randomUUID();
     const { name, audioMode } = request;
-    const waits = await this.bus.system(
-      meetingId,
-      (state) => {
-        if (state.banned.devices.includes(device)) {
-          throw new CommandError('banned', 'A moderator has removed you from this meeting');
-        }
-        // The meeting's first settings come from the room, logged as it starts.
-        const settings = state.settings ?? roomSettings(room);
-        const start: Emit[] = state.settings
-          ? []
-          : [
-              {
-                type: 'settings.changed',
-                settings,
-                endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
-              },
-              // Every meeting starts on the default deck: a welcome page, then blank pages.
-              this.presentations.defaultDeckEvent(),
-            ];
-        if (role === 'viewer') {
-          const present = Object.values(state.participants).filter((p) => p.present).length;
-          if (settings.maxParticipants !== null && present >= settings.maxParticipants) {
-            throw new CommandError('room_full', 'The meeting is full');
+    let meetingId = await this.meetings.ensureRunning(room, now);
+    const decide = () =>
+      this.bus.system(
+        meetingId,
+        (state) => {
+          if (state.banned.devices.includes(device)) {
+            throw new CommandError('banned', 'A moderator has removed you from this meeting');
           }
-          if (settings.guestPolicy === 'always-deny') {
-            throw new CommandError('guests_denied', 'This meeting does not accept more participants');
-          }
-          if (settings.guestPolicy === 'ask-moderator') {
-            return {
-              events: [
-                ...start,
+          // The meeting's first settings come from the room, logged as it starts.
+          const settings = state.settings ?? roomSettings(room);
+          const start: Emit[] = state.settings
+            ? []
+            : [
                 {
-                  actor: participantId,
-                  event: { type: 'guest.waiting', guestId: participantId, name, audioMode, device },
+                  type: 'settings.changed',
+                  settings,
+                  endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
                 },
-              ],
-              result: true,
-            };
+                // Every meeting starts on the default deck: a welcome page, then blank pages.
+                this.presentations.defaultDeckEvent(),
+              ];
+          if (role === 'viewer') {
+            const present = Object.values(state.participants).filter((p) => p.present).length;
+            if (settings.maxParticipants !== null && present >= settings.maxParticipants) {
+              throw new CommandError('room_full', 'The meeting is full');
+            }
+            if (settings.guestPolicy === 'always-deny') {
+              throw new CommandError('guests_denied', 'This meeting does not accept more participants');
+            }
+            if (settings.guestPolicy === 'ask-moderator') {
+              return {
+                events: [
+                  ...start,
+                  {
+                    actor: participantId,
+                    event: { type: 'guest.waiting', guestId: participantId, name, audioMode, device },
+                  },
+                ],
+                result: true,
+              };
+            }
           }
-        }
-        return {
-          events: [
-            ...start,
-            {
-              actor: participantId,
-              event: { type: 'participant.joined', participantId, name, role, audioMode, device },
-            },
-            // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
-            ...(role === 'moderator' && !state.presenterId
-              ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
-              : []),
-          ],
-          result: false,
-        };
-      },
-      now,
-    );
+          return {
+            events: [
+              ...start,
+              {
+                actor: participantId,
+                event: { type: 'participant.joined', participantId, name, role, audioMode, device },
+              },
+              // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
+              ...(role === 'moderator' && !state.presenterId
+                ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
+                : []),
+            ],
+            result: false,
+          };
+        },
+        now,
+      );
+    let waits: boolean;
+    try {
+      waits = await decide();
+    } catch (err) {
+      // The meeting remembered as running has ended (from another server): start the next one.
+      if (!(err instanceof CommandError && err.code === 'meeting_ended')) throw err;
+      this.meetings.forgetRunning(room.id);
+      meetingId = await this.meetings.ensureRunning(room, now);
+      waits = await decide();
+    }
     if (waits) {
       this.lastAsked.set(participantId, { meetingId, at: now.getTime() });
       const { sessionToken } = this.sessions.issue(participantId, meetingId, now.getTime(), WAITING_TICKET_MS);
@@ -261,12 +278,29 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /**
+   * The room a link opens, and as whom. Found rooms are remembered for a moment: a class opening
+   * the link together reads the room once (a closed room is known within that moment: the
+   * meeting's end with "close the room" forgets it at once).
+   */
   private async open(code: string) {
-    const found = looksLikeAccessCode(code) ? await this.repo.findByCodeHash(hashAccessCode(code)) : null;
+    if (!looksLikeAccessCode(code)) throw new CommandError('invalid_code', 'This link is not valid');
+    const hash = hashAccessCode(code);
+    const known = this.opened.get(hash);
+    let found = known && Date.now() - known.at < ROOM_MEMORY_MS ? known.found : null;
+    if (!found) {
+      found = await this.repo.findByCodeHash(hash);
+      if (found) this.opened.set(hash, { found, at: Date.now() });
+    }
     if (!found) throw new CommandError('invalid_code', 'This link is not valid');
     if (found.room.closedAt) throw new CommandError('room_closed', 'This room is closed');
     return found;
   }
+
+  private readonly opened = new Map<
+    string,
+    { found: { room: RoomEntity; role: 'moderator' | 'viewer' }; at: number }
+  >();
 }
 
 /** Password hashing refused under a flood: "busy", as for any other full queue. */

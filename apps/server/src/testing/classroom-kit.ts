@@ -50,11 +50,15 @@ export class TestClient {
       this.snapshots.push(snap);
       this.lastSeq = snap.seq;
     });
-    this.socket.on(SOCKET.event, (e) => {
+    // Events come several at once; one already held (in a snapshot, say) is skipped, as the web app does.
+    const receive = (e: unknown) => {
       const ev = LoggedEvent.parse(e);
+      if (ev.seq <= this.lastSeq) return;
       this.events.push(ev);
       this.lastSeq = ev.seq;
-    });
+    };
+    this.socket.on(SOCKET.event, receive);
+    this.socket.on(SOCKET.events, (batch: unknown[]) => batch.forEach(receive));
     this.socket.on(SOCKET.fatal, (f) => (this.fatal = f));
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`${this.name}: no snapshot or fatal within 10 s`)), 10_000);

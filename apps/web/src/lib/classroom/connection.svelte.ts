@@ -72,16 +72,22 @@ export class ClassroomConnection {
       const snap = Snapshot.parse(raw);
       this.state = snap.state;
       this.seq = snap.seq;
-      this.you = snap.you;
+      // A snapshot shared by a whole class leaves out who it is for: our session says.
+      this.you = snap.you ?? this.session.participantId;
       this.status = 'connected';
     });
-    this.socket.on(SOCKET.event, (raw: unknown) => {
+    const receive = (raw: unknown) => {
       const e = LoggedEvent.parse(raw);
       if (!this.state || e.seq <= this.seq) return;
       this.state = foldMeeting(this.state, e);
       this.seq = e.seq;
       this.status = this.over() ? 'closed' : 'connected';
       for (const l of this.listeners) l(e);
+    };
+    this.socket.on(SOCKET.event, receive);
+    // What the meeting logged within one turn of the server comes as one message.
+    this.socket.on(SOCKET.events, (batch: unknown) => {
+      if (Array.isArray(batch)) batch.forEach(receive);
     });
     this.socket.on(SOCKET.fatal, (f: { code: string; message: string }) => {
       if (f.code === 'too_fast') {

@@ -50,6 +50,21 @@ describe('the classroom connection', () => {
     expect(seen).toEqual([8]);
   });
 
+  it('takes a shared snapshot that names nobody as its own, and events that come several at once', () => {
+    const { conn, socket } = connect(ALICE);
+    const seen: number[] = [];
+    conn.onEvent((e) => seen.push(e.seq));
+    socket.receive(SOCKET.snapshot, { seq: 3, state: meeting(...CLASS) });
+    expect(conn.you).toBe(ALICE);
+    socket.receive(SOCKET.events, [
+      { seq: 3, at: 'x', actor: ALICE, event: said(ALICE, 'déjà vu') },
+      { seq: 4, at: 'x', actor: ALICE, event: said(ALICE, 'un') },
+      { seq: 5, at: 'x', actor: TEACHER, event: said(TEACHER, 'deux') },
+    ]);
+    expect(conn.state!.chat.map((m) => m.text)).toEqual(['un', 'deux']);
+    expect(seen).toEqual([4, 5]);
+  });
+
   it('asks, on reconnecting, only for what it missed after the seq it holds', () => {
     const { socket } = connect(ALICE);
     expect(socket.handshake).not.toHaveProperty('lastSeq');
