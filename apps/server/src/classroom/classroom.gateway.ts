@@ -40,6 +40,8 @@ const CLOSE_DELAY_MS = 500;
  * busy (a class joining together): one message per client per period instead of one per event.
  */
 const FLUSH_EVERY_MS = 20;
+/** Connections arriving within this time of the last welcome wait for the next, together. */
+const WELCOME_EVERY_MS = 50;
 /** Comings and goings alone wait up to this long, to go out together. */
 const PRESENCE_BATCH_MS = 200;
 const PRESENCE = new Set<string>(['participant.joined', 'participant.left', 'participant.media-changed']);
@@ -173,6 +175,8 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
    * to several sockets once).
    */
   private readonly arriving = new Map<string, Arrival[]>();
+  /** When each meeting last welcomed connections (forgotten with the meeting: see `post`). */
+  private readonly welcomed = new Map<string, number>();
 
   private welcome(meetingId: string, arrival: Omit<Arrival, 'done'>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -180,15 +184,22 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       if (!batch) {
         this.arriving.set(meetingId, (batch = []));
         const taken = batch;
-        this.meetings
-          .exclusive(meetingId, async (m) => {
-            if (this.arriving.get(meetingId) === taken) this.arriving.delete(meetingId);
-            await this.welcomeAll(meetingId, m, taken);
-          })
-          .then(
-            () => taken.forEach((a) => a.done()),
-            (err: unknown) => taken.forEach((a) => a.done(err)),
-          );
+        const go = () =>
+          this.meetings
+            .exclusive(meetingId, async (m) => {
+              if (this.arriving.get(meetingId) === taken) this.arriving.delete(meetingId);
+              this.welcomed.set(meetingId, performance.now());
+              await this.welcomeAll(meetingId, m, taken);
+            })
+            .then(
+              () => taken.forEach((a) => a.done()),
+              (err: unknown) => taken.forEach((a) => a.done(err)),
+            );
+        // While a class pours in, those arriving together are welcomed together: one snapshot
+        // of a large class (hundreds of kilobytes) encoded per WELCOME_EVERY_MS, not per arrival.
+        const wait = (this.welcomed.get(meetingId) ?? -Infinity) + WELCOME_EVERY_MS - performance.now();
+        if (wait > 0) setTimeout(() => void go(), wait);
+        else void go();
       }
       batch.push({ ...arrival, done: (err?: unknown) => (err ? reject(err) : resolve()) });
     });
@@ -290,7 +301,10 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
   private flush(meetingId: string) {
     const chunks = this.outbox.get(meetingId)?.chunks ?? [];
     this.outbox.delete(meetingId);
-    if (chunks.at(-1)?.state.endedAt) this.flushed.delete(meetingId);
+    if (chunks.at(-1)?.state.endedAt) {
+      this.flushed.delete(meetingId);
+      this.welcomed.delete(meetingId);
+    }
     else this.flushed.set(meetingId, performance.now());
     const room = meetingRoom(meetingId);
     let broadcast: LoggedEvent[] = [];
