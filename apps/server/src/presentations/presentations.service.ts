@@ -19,7 +19,7 @@ import { CommandBus } from '../meetings/command-bus';
 import { MeetingsService } from '../meetings/meetings.service';
 import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
-import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
+import { OfficeConverter, RESIDENT_HELPER, SANDBOX_SCRIPT } from './office-converter';
 import { PdfPool, type PageSize } from './pdf-pool';
 import { PresentationsRepository } from './presentations.repository';
 
@@ -107,7 +107,13 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       concurrency: s.conversionConcurrency,
       queue: s.conversionQueue,
       tmpDir: this.tmp,
+      resident: s.resident
+        ? { helper: RESIDENT_HELPER(this.runtime.config.repoRoot), python: s.python, restartEvery: s.restartEvery }
+        : null,
     });
+    // In the background: the first upload after a start finds LibreOffice warm, and the server
+    // does not wait for it to be ready.
+    this.converter.warmUp();
     // The default deck is stored like any upload; every meeting starts with it.
     const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
     const received = await this.receiveFile(deckFile);
@@ -143,7 +149,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   }
 
   async onModuleDestroy() {
-    await Promise.all([this.pool?.close(), this.inspector?.close()]);
+    await Promise.all([this.pool?.close(), this.inspector?.close(), this.converter?.close()]);
   }
 
   onProgress(listener: ProgressListener) {
