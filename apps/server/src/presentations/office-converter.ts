@@ -9,7 +9,7 @@ export interface ConverterOptions extends ColdOptions {
   /** Conversions that may wait for a turn; one more is refused as `busy`. */
   queue: number;
   /** Resident LibreOffices (one per concurrent conversion), or null for a cold one each time. */
-  resident: { helper: string; python: string; restartEvery: number } | null;
+  resident: { helper: string; python: string; restartEvery: number; profileDir: string } | null;
 }
 
 /**

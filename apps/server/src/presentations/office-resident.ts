@@ -17,7 +17,10 @@ export interface ResidentOptions {
   soffice: string;
   timeoutMs: number;
   restartEvery: number;
+  /** Each conversion's files, deleted after it. */
   tmpDir: string;
+  /** Each LibreOffice's throwaway profile, deleted when it exits. */
+  profileDir: string;
 }
 
 /** Starting and warming up takes seconds; more than this means it will not start. */
@@ -121,7 +124,7 @@ export class ResidentOffice {
 
   private start(): Promise<Instance> {
     const started = Date.now();
-    const profile = path.join(this.o.tmpDir, `resident-${randomUUID()}`);
+    const profile = path.join(this.o.profileDir, `resident-${randomUUID()}`);
     const child = spawn(this.o.sandbox, [this.o.helper, `-env:UserInstallation=file://${profile}`, this.o.soffice], {
       // soffice-sandbox runs $SOFFICE_BINARY with our arguments: here, Python with the helper.
       env: { ...process.env, SOFFICE_BINARY: this.o.python },

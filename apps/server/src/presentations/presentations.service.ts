@@ -95,8 +95,11 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
 
   async onModuleInit() {
     const s = this.runtime.config.slides;
-    await rm(this.tmp, { recursive: true, force: true });
-    await mkdir(this.tmp, { recursive: true });
+    const profiles = path.join(this.root, '.office');
+    for (const dir of [this.tmp, profiles]) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+    }
     // pdf.js gets the conversion limit too, but never less than 30 s: a 500-page book takes a while.
     this.pool = new PdfPool(s.pdfWorkers, Math.max(s.conversionMs, 30_000));
     this.inspector = new PdfPool(1, Math.max(s.conversionMs, 30_000));
@@ -108,7 +111,12 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       queue: s.conversionQueue,
       tmpDir: this.tmp,
       resident: s.resident
-        ? { helper: RESIDENT_HELPER(this.runtime.config.repoRoot), python: s.python, restartEvery: s.restartEvery }
+        ? {
+            helper: RESIDENT_HELPER(this.runtime.config.repoRoot),
+            python: s.python,
+            restartEvery: s.restartEvery,
+            profileDir: profiles,
+          }
         : null,
     });
     // In the background: the first upload after a start finds LibreOffice warm, and the server
