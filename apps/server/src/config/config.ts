@@ -47,6 +47,14 @@ const Env = z.object({
   /** LibreOffice conversions at once, and how many more may wait before uploads get "busy". */
   CONVERSION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   CONVERSION_QUEUE: z.coerce.number().int().min(0).max(1000).default(10),
+  /**
+   * Keep LibreOffice running between conversions (started and warmed up with the server), and
+   * restart it after this many; `false` starts one LibreOffice per conversion, as a fallback does.
+   */
+  CONVERSION_RESIDENT: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
+  CONVERSION_RESTART_EVERY: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** A Python 3 with LibreOffice's UNO binding (Debian: python3-uno), which drives the resident LibreOffice. */
+  CONVERSION_PYTHON: z.string().default('/usr/bin/python3'),
   /** Threads that read PDFs (text, thumbnails); defaults to the cores, at most 4. */
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   PRESENTATIONS_DIR: z.string().optional(),
@@ -114,6 +122,9 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
       conversionMs: e.CONVERSION_TIMEOUT_SECONDS * 1000,
       conversionConcurrency: e.CONVERSION_CONCURRENCY,
       conversionQueue: e.CONVERSION_QUEUE,
+      resident: e.CONVERSION_RESIDENT === 'true',
+      restartEvery: e.CONVERSION_RESTART_EVERY,
+      python: e.CONVERSION_PYTHON,
       pdfWorkers: e.PDF_WORKERS ?? Math.min(4, Math.max(1, os.availableParallelism())),
       soffice: e.SOFFICE_BINARY ?? 'soffice',
     },

@@ -1,38 +1,60 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { convertWithOptions } from 'libreoffice-convert';
 import type { DocumentFormat } from '@estrade/protocol';
 import { CommandError } from '../meetings/command-error';
-import { logger } from '../logging/logger';
+import { convertCold, type ColdOptions } from './office-cold';
+import { ResidentOffice, ResidentUnavailable } from './office-resident';
 
-export interface ConverterOptions {
-  /** Our wrapper around soffice: no network, its own PID namespace, a hardened throwaway profile. */
-  sandbox: string;
-  soffice: string;
-  timeoutMs: number;
+export interface ConverterOptions extends ColdOptions {
   concurrency: number;
   /** Conversions that may wait for a turn; one more is refused as `busy`. */
   queue: number;
-  tmpDir: string;
+  /** Resident LibreOffices (one per concurrent conversion), or null for a cold one each time. */
+  resident: { helper: string; python: string; restartEvery: number; profileDir: string } | null;
 }
 
 /**
- * ODF and Office files to PDF through LibreOffice (libreoffice-convert), a few at a time: a class
- * uploading twenty decks at once waits in a bounded queue instead of starving the server, and a
- * conversion past its time is killed with everything it started.
+ * ODF and Office files to PDF through LibreOffice, a few at a time: a class uploading twenty
+ * decks at once waits in a bounded queue instead of starving the server. Each turn goes to an
+ * idle resident LibreOffice (warm, see office-resident.ts), or to a cold one when the resident
+ * cannot start (python3-uno missing, say).
  */
 export class OfficeConverter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly residents: ResidentOffice[];
+  private readonly idle: ResidentOffice[];
 
-  constructor(private readonly o: ConverterOptions) {}
+  constructor(private readonly o: ConverterOptions) {
+    const r = o.resident;
+    this.residents = r
+      ? Array.from({ length: o.concurrency }, () => new ResidentOffice({ ...o, ...r, timeoutMs: o.timeoutMs }))
+      : [];
+    this.idle = [...this.residents];
+  }
+
+  /** Starts the resident LibreOffices in the background: the server is ready before they are. */
+  warmUp(): void {
+    for (const r of this.residents) r.warmUp();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.residents.map((r) => r.close()));
+  }
 
   async toPdf(input: string, format: DocumentFormat, output: string): Promise<void> {
     await this.turn();
+    const resident = this.idle.pop();
     try {
-      const pdf = await this.convert(await readFile(input), format);
-      await writeFile(output, pdf);
+      if (resident) {
+        try {
+          return await resident.convert(input, format, output);
+        } catch (err) {
+          if (!(err instanceof ResidentUnavailable)) throw err;
+        }
+      }
+      await convertCold(this.o, input, format, output);
     } finally {
+      if (resident) this.idle.push(resident);
       this.running--;
       this.waiting.shift()?.();
     }
@@ -48,42 +70,7 @@ export class OfficeConverter {
     }
     return new Promise((resolve) => this.waiting.push(() => (this.running++, resolve())));
   }
-
-  private convert(document: Buffer, format: DocumentFormat): Promise<Buffer> {
-    const started = Date.now();
-    const options = {
-      sofficeBinaryPaths: [this.o.sandbox],
-      // The extension tells LibreOffice which import filter to try first (plain text needs it).
-      fileName: `source.${format}`,
-      tmpOptions: { tmpdir: this.o.tmpDir },
-      // Not in the package's types, passed to execFile: the timeout kills the sandbox, and with
-      // it (PID namespace) every LibreOffice process.
-      execOptions: {
-        timeout: this.o.timeoutMs,
-        killSignal: 'SIGKILL',
-        maxBuffer: 1024 * 1024,
-        env: { ...process.env, SOFFICE_BINARY: this.o.soffice },
-      },
-      asyncOptions: { times: 2, interval: 100 },
-    };
-    return new Promise((resolve, reject) => {
-      convertWithOptions(document, 'pdf', undefined, options, (err, pdf) => {
-        if (!err) {
-          logger.info({ format, ms: Date.now() - started }, 'converted with LibreOffice');
-          return resolve(pdf);
-        }
-        const killed = (err as { killed?: boolean }).killed || (err as { signal?: string }).signal === 'SIGKILL';
-        if (killed) {
-          logger.warn({ format, ms: Date.now() - started }, 'LibreOffice conversion timed out: killed');
-          return reject(
-            new CommandError('conversion_timeout', `Converting took longer than ${this.o.timeoutMs / 1000} s`),
-          );
-        }
-        logger.warn({ format, err: String(err.message).slice(0, 500) }, 'LibreOffice conversion failed');
-        reject(new CommandError('conversion_failed', 'LibreOffice could not convert this document'));
-      });
-    });
-  }
 }
 
 export const SANDBOX_SCRIPT = (repoRoot: string) => path.join(repoRoot, 'apps/server/bin/soffice-sandbox');
+export const RESIDENT_HELPER = (repoRoot: string) => path.join(repoRoot, 'apps/server/bin/soffice-resident.py');

@@ -19,7 +19,7 @@ import { CommandBus } from '../meetings/command-bus';
 import { MeetingsService } from '../meetings/meetings.service';
 import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
-import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
+import { OfficeConverter, RESIDENT_HELPER, SANDBOX_SCRIPT } from './office-converter';
 import { PdfPool, type PageSize } from './pdf-pool';
 import { PresentationsRepository } from './presentations.repository';
 
@@ -95,8 +95,11 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
 
   async onModuleInit() {
     const s = this.runtime.config.slides;
-    await rm(this.tmp, { recursive: true, force: true });
-    await mkdir(this.tmp, { recursive: true });
+    const profiles = path.join(this.root, '.office');
+    for (const dir of [this.tmp, profiles]) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+    }
     // pdf.js gets the conversion limit too, but never less than 30 s: a 500-page book takes a while.
     this.pool = new PdfPool(s.pdfWorkers, Math.max(s.conversionMs, 30_000));
     this.inspector = new PdfPool(1, Math.max(s.conversionMs, 30_000));
@@ -107,7 +110,18 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       concurrency: s.conversionConcurrency,
       queue: s.conversionQueue,
       tmpDir: this.tmp,
+      resident: s.resident
+        ? {
+            helper: RESIDENT_HELPER(this.runtime.config.repoRoot),
+            python: s.python,
+            restartEvery: s.restartEvery,
+            profileDir: profiles,
+          }
+        : null,
     });
+    // In the background: the first upload after a start finds LibreOffice warm, and the server
+    // does not wait for it to be ready.
+    this.converter.warmUp();
     // The default deck is stored like any upload; every meeting starts with it.
     const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
     const received = await this.receiveFile(deckFile);
@@ -143,7 +157,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   }
 
   async onModuleDestroy() {
-    await Promise.all([this.pool?.close(), this.inspector?.close()]);
+    await Promise.all([this.pool?.close(), this.inspector?.close(), this.converter?.close()]);
   }
 
   onProgress(listener: ProgressListener) {

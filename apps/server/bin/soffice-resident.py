@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+# A resident LibreOffice for the server, run inside soffice-sandbox (no network, its own PID
+# namespace, a throwaway profile). Starting soffice costs seconds per upload; kept running and
+# driven over UNO, a conversion costs only loading and exporting the document.
+#
+# Why Python: Debian's python3-uno is the UNO binding that ships with LibreOffice itself (Node has
+# none), and a helper this small is simpler than unoconv's listener plus its client per request.
+#
+# Started as  soffice-resident.py -env:UserInstallation=file:///… SOFFICE_PATH
+# (the profile argument first, so that soffice-sandbox seeds it with our hardened settings).
+# It starts soffice listening on a pipe (a UNIX socket: nothing to reach over a network, and the
+# namespace has none), connects, warms the Impress, Writer and Calc modules up, prints
+# {"ready": true}, then reads one JSON request a line on stdin:
+#   {"id": 1, "input": "/…/source.pptx", "output": "/…/document.pdf", "filter": "impress_pdf_Export"}
+# and answers each on stdout, one at a time:
+#   {"id": 1, "ok": true}   or   {"id": 1, "ok": false, "error": "…"}
+# It exits when stdin closes (the server is gone) or soffice exits (a crash); as PID 1 of the
+# namespace, its exit takes every LibreOffice process with it. The server kills the whole
+# sandbox past a conversion's time limit.
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
+START_SECONDS = 60
+
+
+def props(**values):
+    out = []
+    for name, value in values.items():
+        p = PropertyValue()
+        p.Name = name
+        p.Value = value
+        out.append(p)
+    return tuple(out)
+
+
+def say(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def start(profile_arg, soffice):
+    pipe = "estrade_" + uuid.uuid4().hex
+    office = subprocess.Popen(
+        [
+            soffice,
+            profile_arg,
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--norestore",
+            "--nolockcheck",
+            "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=sys.stderr,
+    )
+
+    # soffice gone (crashed, killed): nothing left to drive, so this helper ends too.
+    def watch():
+        code = office.wait()
+        sys.stderr.write("soffice exited with %s\n" % code)
+        sys.stderr.flush()
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except NoConnectException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+
+
+def load(desktop, url):
+    return desktop.loadComponentFromURL(
+        url,
+        "_blank",
+        0,
+        props(
+            Hidden=True,
+            ReadOnly=True,
+            # com.sun.star.document.MacroExecMode.NEVER_EXECUTE and UpdateDocMode.NO_UPDATE: the
+            # profile says so already; per document too, in case a filter reads its own settings.
+            MacroExecutionMode=0,
+            UpdateDocMode=0,
+            # No dialog may wait for an answer that never comes (password, repair prompts).
+            Silent=True,
+        ),
+    )
+
+
+def export(document, output, pdf_filter):
+    try:
+        document.storeToURL(uno.systemPathToFileUrl(output), props(FilterName=pdf_filter, Overwrite=True))
+    finally:
+        document.close(True)
+
+
+def warm_up(desktop, workdir):
+    # Each module loads its libraries on first use: an empty document of each, exported to PDF,
+    # makes the first real upload as fast as the next ones.
+    for factory, pdf_filter in (
+        ("simpress", "impress_pdf_Export"),
+        ("swriter", "writer_pdf_Export"),
+        ("scalc", "calc_pdf_Export"),
+    ):
+        document = desktop.loadComponentFromURL("private:factory/" + factory, "_blank", 0, props(Hidden=True))
+        export(document, os.path.join(workdir, "warm-up.pdf"), pdf_filter)
+    os.remove(os.path.join(workdir, "warm-up.pdf"))
+
+
+def main():
+    profile_arg, soffice = sys.argv[1], sys.argv[2]
+    workdir = uno.fileUrlToSystemPath(profile_arg.split("=", 1)[1])
+    desktop = start(profile_arg, soffice)
+    warm_up(desktop, workdir)
+    say({"ready": True})
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            document = load(desktop, uno.systemPathToFileUrl(request["input"]))
+            if document is None:
+                raise RuntimeError("LibreOffice could not open the document")
+            export(document, request["output"], request["filter"])
+            say({"id": request["id"], "ok": True})
+        except Exception as err:  # UNO raises its own exception classes; all mean "not converted".
+            say({"id": request["id"], "ok": False, "error": str(err)[:500] or type(err).__name__})
+    # stdin closed: the server is gone.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
