@@ -11,10 +11,11 @@ COPY . .
 RUN npx tsc -b libs/protocol apps/server && npm run build -w @estrade/web && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-# LibreOffice converts ODF and Office uploads; unshare (util-linux) sandboxes it; fonts for slides.
+# LibreOffice converts ODF and Office uploads (kept running, driven through python3-uno);
+# unshare (util-linux) sandboxes it; fonts for slides.
 RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-     libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui \
+     libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui python3-uno \
      fonts-dejavu-core fonts-liberation2 util-linux \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
