@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { DocumentFormat } from '@estrade/protocol';
 import { CommandError } from '../meetings/command-error';
+import { logger } from '../logging/logger';
 import { convertCold, type ColdOptions } from './office-cold';
 import { ResidentOffice, ResidentUnavailable } from './office-resident';
 
@@ -49,7 +50,11 @@ export class OfficeConverter {
         try {
           return await resident.convert(input, format, output);
         } catch (err) {
-          if (!(err instanceof ResidentUnavailable)) throw err;
+          // A failure may be the resident's (its LibreOffice killed from outside, answering from
+          // a dead connection) rather than the document's: a cold LibreOffice has the last word.
+          const failed = err instanceof CommandError && err.code === 'conversion_failed';
+          if (!(err instanceof ResidentUnavailable) && !failed) throw err;
+          if (failed) logger.warn({ format }, 'the resident LibreOffice failed: trying a cold one');
         }
       }
       await convertCold(this.o, input, format, output);
