@@ -304,8 +304,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
     if (chunks.at(-1)?.state.endedAt) {
       this.flushed.delete(meetingId);
       this.welcomed.delete(meetingId);
-    }
-    else this.flushed.set(meetingId, performance.now());
+    } else this.flushed.set(meetingId, performance.now());
     const room = meetingRoom(meetingId);
     let broadcast: LoggedEvent[] = [];
     let addressed = new Map<Socket, LoggedEvent[]>();
