@@ -11,11 +11,12 @@ COPY . .
 RUN npx tsc -b libs/protocol apps/server && npm run build -w @estrade/web && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-# LibreOffice converts ODF and Office uploads; unshare (util-linux) sandboxes it; fonts for slides.
+# LibreOffice converts ODF and Office uploads; unshare (util-linux) sandboxes it; fonts for slides;
+# qpdf rebuilds damaged PDFs (under prlimit, util-linux too).
 RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
      libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui \
-     fonts-dejavu-core fonts-liberation2 util-linux \
+     fonts-dejavu-core fonts-liberation2 util-linux qpdf \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production

@@ -224,7 +224,9 @@ try {
   }
 
   console.log('\nSlides: upload complete → first page available to viewers / all pages processed (text, thumbnails)');
-  console.log('BBB-style: [LibreOffice,] pdfseparate, then per page pdffonts, pdftotext, 150 px PNG, 300 dpi SVG, two at a time');
+  console.log(
+    'BBB-style: [LibreOffice,] pdfseparate, then per page pdffonts, pdftotext, 150 px PNG, 300 dpi SVG, two at a time',
+  );
   console.log(
     'run   file                      pages   first page   all pages  | BBB-style: first page   all pages  | all: ours / BBB',
   );

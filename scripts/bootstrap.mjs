@@ -51,7 +51,8 @@ if (process.env.LIVEKIT_URL) {
 }
 
 // 3. System packages, from Debian when root: LibreOffice converts ODF and Office uploads (the
-// server starts without it and refuses those uploads with a clear message); Chromium and
+// server starts without it and refuses those uploads with a clear message); qpdf rebuilds damaged
+// PDFs (without it they are refused as broken, and the tests that upload them fail); Chromium and
 // poppler-utils (pdfinfo, pdftocairo: a second opinion on page counts, and the benchmark's
 // baseline) are for the tests.
 const wanted = [];
@@ -63,6 +64,7 @@ if (!has('soffice'))
     'fonts-dejavu-core',
     'fonts-liberation2',
   );
+if (!has('qpdf')) wanted.push('qpdf');
 if (forTests && !existsSync('/usr/bin/chromium')) wanted.push('chromium');
 if (forTests && !has('pdfinfo')) wanted.push('poppler-utils');
 if (wanted.length > 0) {

@@ -21,6 +21,7 @@ import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
 import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
 import { PdfPool, type PageSize } from './pdf-pool';
+import { repairPdf, xrefLooksSound } from './pdf-repair';
 import { PresentationsRepository } from './presentations.repository';
 
 export interface StoredFile {
@@ -45,11 +46,13 @@ export type ProgressListener = (meetingIds: string[], fileId: string, done: numb
 
 const THUMB_WIDTH = 150;
 /**
- * Pages per worker job: small documents in one job, large ones shared by every worker, in jobs
- * short enough that another upload's pages get their turn.
+ * Pages per worker job: about four jobs per worker, so that a worker that drew the light pages
+ * takes more instead of waiting for the one with the heavy ones (a worker keeps the document
+ * open between jobs, so a job costs no new parse), and jobs short enough that another upload's
+ * pages get their turn.
  */
-const MIN_PAGES_PER_JOB = 2;
-const MAX_PAGES_PER_JOB = 64;
+const JOBS_PER_WORKER = 4;
+const MAX_PAGES_PER_JOB = 16;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -110,9 +113,74 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     });
     // The default deck is stored like any upload; every meeting starts with it.
     const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
+    // pdf.js loads and warms up in every worker meanwhile, in the background: on a restart (the
+    // deck already stored) the first upload would otherwise pay for it, about a second per thread.
+    const warming = this.warm(deckFile);
     const received = await this.receiveFile(deckFile);
     this.deck = await this.store(received);
     await this.processing.get(this.deck.fileId);
+    void warming;
+  }
+
+  private async warm(pdf: string) {
+    const started = Date.now();
+    await Promise.all([this.pool.warm(pdf, THUMB_WIDTH), this.inspector.warm(pdf, THUMB_WIDTH)]).then(
+      () => logger.info({ ms: Date.now() - started }, 'pdf.js workers warmed up'),
+      (err: unknown) => logger.warn({ err: String(err) }, 'pdf.js workers could not warm up'),
+    );
+  }
+
+  /**
+   * The page count of an uploaded PDF, repairing it first when it is damaged: a cross-reference
+   * table that does not start where the file says, a file pdf.js refuses, or a first page it
+   * cannot read. The repaired file replaces `document.pdf` (the original stays as uploaded). A
+   * file that nothing can read is refused as `broken_document`.
+   */
+  private async readableOrRepaired(pdf: string, dir: string): Promise<{ pages: number }> {
+    const s = this.runtime.config.slides;
+    const repaired = path.join(dir, 'repaired.pdf');
+    const repair = () =>
+      repairPdf(pdf, repaired, { qpdf: s.qpdf, timeoutMs: Math.min(s.conversionMs, 60_000), maxBytes: s.maxBytes * 2 });
+    const adopt = async () => {
+      await rm(pdf, { force: true });
+      await rename(repaired, pdf);
+    };
+    let tried = false;
+    if (!(await xrefLooksSound(pdf))) {
+      tried = true;
+      if (await repair()) {
+        const fixed = await this.inspector.inspect(repaired).catch(() => null);
+        if (fixed?.firstPage) {
+          await adopt();
+          return fixed;
+        }
+        await rm(repaired, { force: true });
+      }
+    }
+    let first: { pages: number; firstPage: boolean } | null = null;
+    let error: unknown = null;
+    try {
+      first = await this.inspector.inspect(pdf);
+      if (first.firstPage || tried) return first;
+    } catch (err) {
+      if (!(err instanceof CommandError && err.code === 'broken_document')) throw err;
+      error = err;
+    }
+    if (!tried && (await repair())) {
+      const fixed = await this.inspector.inspect(repaired).catch(() => null);
+      // The repaired file when it reads better; the original when pdf.js could open it at least.
+      if (fixed && (fixed.firstPage || !first)) {
+        await adopt();
+        return fixed;
+      }
+      await rm(repaired, { force: true });
+    }
+    if (first) return first;
+    logger.info({ err: String(error) }, 'a PDF nothing could read was refused');
+    throw new CommandError(
+      'broken_document',
+      'This PDF is damaged beyond repair: it could not be read, even after trying to rebuild it',
+    );
   }
 
   /**
@@ -278,7 +346,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       if (kind === 'pdf') await link(original, pdf);
       else if (kind === 'image') await imageToPdf(original, format, pdf);
       else await this.converter.toPdf(original, format, pdf);
-      const { pages } = await this.inspector.inspect(pdf);
+      const { pages } = kind === 'pdf' ? await this.readableOrRepaired(pdf, dir) : await this.inspector.inspect(pdf);
       const { maxPages } = this.runtime.config.slides;
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
@@ -302,12 +370,8 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   private startProcessing(fileId: string, pages: number) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
-    const jobs = Math.max(
-      Math.ceil(pages / MAX_PAGES_PER_JOB),
-      Math.min(this.pool.size, Math.floor(pages / MIN_PAGES_PER_JOB)),
-      1,
-    );
-    const per = Math.ceil(pages / jobs);
+    const per = Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
+    const jobs = Math.ceil(pages / per);
     let done = 0;
     let lastSent = 0;
     const onPage = () => {
