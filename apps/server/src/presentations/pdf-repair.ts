@@ -21,8 +21,21 @@ export interface RepairOptions {
 
 const MEMORY_LIMIT = 2 * 1024 * 1024 * 1024;
 
+/** Only what prlimit and qpdf need: nothing of the server's own environment. */
+const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+
 /** Writes a rebuilt copy of `input` to `output`; false (and nothing left behind) when qpdf cannot. */
-export async function repairPdf(input: string, output: string, o: RepairOptions): Promise<boolean> {
+export const repairPdf = (input: string, output: string, o: RepairOptions) => qpdf(input, output, o, 'repair');
+
+/**
+ * Writes a decrypted copy of a PDF encrypted without a user password (it opens for anyone, with
+ * restrictions such as "no copying"): pdf.js derives an AES-256 key in JavaScript each time it
+ * opens one, a quarter of a second, so our own reading works on this copy, while viewers keep
+ * getting the original with its restrictions. False when a password is needed.
+ */
+export const decryptPdf = (input: string, output: string, o: RepairOptions) => qpdf(input, output, o, 'decrypt');
+
+async function qpdf(input: string, output: string, o: RepairOptions, mode: 'repair' | 'decrypt'): Promise<boolean> {
   const started = Date.now();
   const args = [
     `--as=${MEMORY_LIMIT}`,
@@ -32,6 +45,7 @@ export async function repairPdf(input: string, output: string, o: RepairOptions)
     // Warnings are what a repair is made of (exit 3): the result decides, not the exit code.
     '--warning-exit-0',
     '--no-original-object-ids',
+    ...(mode === 'decrypt' ? ['--decrypt'] : []),
     input,
     output,
   ];
@@ -39,13 +53,13 @@ export async function repairPdf(input: string, output: string, o: RepairOptions)
     execFile(
       'prlimit',
       args,
-      { timeout: o.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 256 * 1024, env: { PATH: process.env.PATH } },
+      { timeout: o.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 256 * 1024, env: ENV },
       (err, _stdout, stderr) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException).code;
           logger.warn(
             { err: code === 'ENOENT' ? 'prlimit or qpdf is missing' : String(stderr || err.message).slice(-500) },
-            'qpdf could not repair a PDF',
+            `qpdf could not ${mode} a PDF`,
           );
         }
         resolve(!err);
@@ -62,8 +76,24 @@ export async function repairPdf(input: string, output: string, o: RepairOptions)
     await rm(output, { force: true });
     return false;
   }
-  logger.info({ ms: Date.now() - started, bytes: size }, 'damaged PDF rebuilt by qpdf');
+  logger.info(
+    { ms: Date.now() - started, bytes: size },
+    mode === 'repair' ? 'damaged PDF rebuilt by qpdf' : 'PDF decrypted for reading',
+  );
   return true;
+}
+
+/** Whether the end of the file (its last trailer or xref stream) names an /Encrypt dictionary. */
+export async function looksEncrypted(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 4096));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    return tail.includes('/Encrypt');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -131,6 +131,19 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
     }
   });
 
+  it('reads a PDF encrypted without a user password, and gives viewers the original with its restrictions', async () => {
+    const original = readFileSync(corpusFile('documents/empty_protected.pdf'));
+    const res = await upload(teacher, Buffer.concat([original, Buffer.from('\n%another copy\n')]), 'protected.pdf');
+    expect(res.status).toBe(201);
+    const fileId = res.json.fileId!;
+    if (!(await added(teacher, res.json.presentationId!)).processed) await processed(teacher, fileId);
+    const served = Buffer.from(await (await getFile(student, fileId, 'document.pdf')).arrayBuffer());
+    expect(served.subarray(0, original.length).equals(original)).toBe(true);
+    expect((await getFile(student, fileId, 'thumbnails/1')).status).toBe(200);
+    const { sizes } = (await (await getFile(student, fileId, 'text')).json()) as { sizes: unknown[] };
+    expect(sizes).toHaveLength(1);
+  });
+
   it('measures each page, rotation included, as pdfinfo does', async () => {
     for (const [name, expected] of [
       [

@@ -21,7 +21,7 @@ import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
 import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
 import { PdfPool, type PageSize } from './pdf-pool';
-import { repairPdf, xrefLooksSound } from './pdf-repair';
+import { decryptPdf, looksEncrypted, repairPdf, xrefLooksSound } from './pdf-repair';
 import { PresentationsRepository } from './presentations.repository';
 
 export interface StoredFile {
@@ -45,6 +45,8 @@ interface PendingUpload {
 export type ProgressListener = (meetingIds: string[], fileId: string, done: number, total: number) => void;
 
 const THUMB_WIDTH = 150;
+/** Beside document.pdf, a decrypted copy that our own reading uses instead, when there is one. */
+const READABLE = 'readable.pdf';
 /**
  * Pages per worker job: about four jobs per worker, so that a worker that drew the light pages
  * takes more instead of waiting for the one with the heavy ones (a worker keeps the document
@@ -53,6 +55,12 @@ const THUMB_WIDTH = 150;
  */
 const JOBS_PER_WORKER = 4;
 const MAX_PAGES_PER_JOB = 16;
+/**
+ * A document this short is read on the thread that has just counted its pages, which still has
+ * it open: opening it again elsewhere would cost more than its pages (an encrypted file's key
+ * alone takes a quarter of a second), and the thread is free again in a moment.
+ */
+const SMALL_DOCUMENT_PAGES = 3;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -65,7 +73,10 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   private readonly root: string;
   private readonly tmp: string;
   private pool!: PdfPool;
-  /** Its own thread: a new upload's page count never waits behind another's thumbnails. */
+  /**
+   * Its own thread: a new upload's page count never waits behind a long document's thumbnails
+   * (only behind a short one's, see SMALL_DOCUMENT_PAGES).
+   */
   private inspector!: PdfPool;
   private converter!: OfficeConverter;
   /** Files being stored or processed, so that two uploads of one file share the work. */
@@ -138,9 +149,18 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
    */
   private async readableOrRepaired(pdf: string, dir: string): Promise<{ pages: number }> {
     const s = this.runtime.config.slides;
+    const qpdf = { qpdf: s.qpdf, timeoutMs: Math.min(s.conversionMs, 60_000), maxBytes: s.maxBytes * 2 };
+    if (await looksEncrypted(pdf)) {
+      // Viewers get the original, restrictions included; we read a decrypted copy (see decryptPdf).
+      const readable = path.join(dir, READABLE);
+      if (await decryptPdf(pdf, readable, qpdf)) {
+        const r = await this.inspector.inspect(readable).catch(() => null);
+        if (r?.firstPage) return r;
+        await rm(readable, { force: true });
+      }
+    }
     const repaired = path.join(dir, 'repaired.pdf');
-    const repair = () =>
-      repairPdf(pdf, repaired, { qpdf: s.qpdf, timeoutMs: Math.min(s.conversionMs, 60_000), maxBytes: s.maxBytes * 2 });
+    const repair = () => repairPdf(pdf, repaired, qpdf);
     const adopt = async () => {
       await rm(pdf, { force: true });
       await rename(repaired, pdf);
@@ -370,7 +390,11 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   private startProcessing(fileId: string, pages: number) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
-    const per = Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
+    const pool = pages <= SMALL_DOCUMENT_PAGES ? this.inspector : this.pool;
+    const per =
+      pool === this.inspector
+        ? pages
+        : Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
     const jobs = Math.ceil(pages / per);
     let done = 0;
     let lastSent = 0;
@@ -383,14 +407,14 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       }
     };
     const run = async () => {
+      const readable = path.join(this.dir(fileId), READABLE);
+      const source = (await exists(readable)) ? readable : this.pdfPath(fileId);
       const ranges = Array.from({ length: jobs }, (_, i) => ({
         from: i * per + 1,
         to: Math.min(pages, (i + 1) * per),
       }));
       const parts = await Promise.all(
-        ranges
-          .filter((r) => r.from <= r.to)
-          .map((r) => this.pool.render(this.pdfPath(fileId), r, thumbs, THUMB_WIDTH, onPage)),
+        ranges.filter((r) => r.from <= r.to).map((r) => pool.render(source, r, thumbs, THUMB_WIDTH, onPage)),
       );
       await writeFile(
         this.textPath(fileId),
