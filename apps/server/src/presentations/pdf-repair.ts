@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { open, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { CommandError } from '../meetings/command-error';
 import { logger } from '../logging/logger';
 
 /**
@@ -19,7 +21,77 @@ export interface RepairOptions {
   maxBytes: number;
 }
 
+/** Beside document.pdf, a decrypted copy that our own reading uses instead, when there is one. */
+export const READABLE = 'readable.pdf';
+
+type Inspected = { pages: number; firstPage: boolean };
+
 const MEMORY_LIMIT = 2 * 1024 * 1024 * 1024;
+
+/**
+ * The page count of an uploaded PDF, repairing it first when it is damaged: a cross-reference
+ * table that does not start where the file says, a file pdf.js refuses, or a first page it
+ * cannot read. The repaired file replaces `document.pdf` (the original stays as uploaded). A
+ * file that nothing can read is refused as `broken_document`.
+ */
+export async function readOrRepair(
+  pdf: string,
+  dir: string,
+  inspect: (file: string) => Promise<Inspected>,
+  options: RepairOptions,
+): Promise<{ pages: number }> {
+  if (await looksEncrypted(pdf)) {
+    // Viewers get the original, restrictions included; we read a decrypted copy (see decryptPdf).
+    const readable = path.join(dir, READABLE);
+    if (await decryptPdf(pdf, readable, options)) {
+      const r = await inspect(readable).catch(() => null);
+      if (r?.firstPage) return r;
+      await rm(readable, { force: true });
+    }
+  }
+  const repaired = path.join(dir, 'repaired.pdf');
+  const repair = () => repairPdf(pdf, repaired, options);
+  const adopt = async () => {
+    await rm(pdf, { force: true });
+    await rename(repaired, pdf);
+  };
+  let tried = false;
+  if (!(await xrefLooksSound(pdf))) {
+    tried = true;
+    if (await repair()) {
+      const fixed = await inspect(repaired).catch(() => null);
+      if (fixed?.firstPage) {
+        await adopt();
+        return fixed;
+      }
+      await rm(repaired, { force: true });
+    }
+  }
+  let first: Inspected | null = null;
+  let error: unknown = null;
+  try {
+    first = await inspect(pdf);
+    if (first.firstPage || tried) return first;
+  } catch (err) {
+    if (!(err instanceof CommandError && err.code === 'broken_document')) throw err;
+    error = err;
+  }
+  if (!tried && (await repair())) {
+    const fixed = await inspect(repaired).catch(() => null);
+    // The repaired file when it reads better; the original when pdf.js could open it at least.
+    if (fixed && (fixed.firstPage || !first)) {
+      await adopt();
+      return fixed;
+    }
+    await rm(repaired, { force: true });
+  }
+  if (first) return first;
+  logger.info({ err: String(error) }, 'a PDF nothing could read was refused');
+  throw new CommandError(
+    'broken_document',
+    'This PDF is damaged beyond repair: it could not be read, even after trying to rebuild it',
+  );
+}
 
 /** Only what prlimit and qpdf need: nothing of the server's own environment. */
 const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin' };

@@ -21,7 +21,7 @@ import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
 import { OfficeConverter, SANDBOX_SCRIPT } from './office-converter';
 import { PdfPool, type PageSize } from './pdf-pool';
-import { decryptPdf, looksEncrypted, repairPdf, xrefLooksSound } from './pdf-repair';
+import { READABLE, readOrRepair, type RepairOptions } from './pdf-repair';
 import { PresentationsRepository } from './presentations.repository';
 
 export interface StoredFile {
@@ -45,8 +45,6 @@ interface PendingUpload {
 export type ProgressListener = (meetingIds: string[], fileId: string, done: number, total: number) => void;
 
 const THUMB_WIDTH = 150;
-/** Beside document.pdf, a decrypted copy that our own reading uses instead, when there is one. */
-const READABLE = 'readable.pdf';
 /**
  * Pages per worker job: about four jobs per worker, so that a worker that drew the light pages
  * takes more instead of waiting for the one with the heavy ones (a worker keeps the document
@@ -126,11 +124,15 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
     // pdf.js loads and warms up in every worker meanwhile, in the background: on a restart (the
     // deck already stored) the first upload would otherwise pay for it, about a second per thread.
-    const warming = this.warm(deckFile);
+    void this.warm(deckFile);
     const received = await this.receiveFile(deckFile);
     this.deck = await this.store(received);
     await this.processing.get(this.deck.fileId);
-    void warming;
+  }
+
+  private qpdfOptions(): RepairOptions {
+    const s = this.runtime.config.slides;
+    return { qpdf: s.qpdf, timeoutMs: Math.min(s.conversionMs, 60_000), maxBytes: s.maxBytes * 2 };
   }
 
   private async warm(pdf: string) {
@@ -138,68 +140,6 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     await Promise.all([this.pool.warm(pdf, THUMB_WIDTH), this.inspector.warm(pdf, THUMB_WIDTH)]).then(
       () => logger.info({ ms: Date.now() - started }, 'pdf.js workers warmed up'),
       (err: unknown) => logger.warn({ err: String(err) }, 'pdf.js workers could not warm up'),
-    );
-  }
-
-  /**
-   * The page count of an uploaded PDF, repairing it first when it is damaged: a cross-reference
-   * table that does not start where the file says, a file pdf.js refuses, or a first page it
-   * cannot read. The repaired file replaces `document.pdf` (the original stays as uploaded). A
-   * file that nothing can read is refused as `broken_document`.
-   */
-  private async readableOrRepaired(pdf: string, dir: string): Promise<{ pages: number }> {
-    const s = this.runtime.config.slides;
-    const qpdf = { qpdf: s.qpdf, timeoutMs: Math.min(s.conversionMs, 60_000), maxBytes: s.maxBytes * 2 };
-    if (await looksEncrypted(pdf)) {
-      // Viewers get the original, restrictions included; we read a decrypted copy (see decryptPdf).
-      const readable = path.join(dir, READABLE);
-      if (await decryptPdf(pdf, readable, qpdf)) {
-        const r = await this.inspector.inspect(readable).catch(() => null);
-        if (r?.firstPage) return r;
-        await rm(readable, { force: true });
-      }
-    }
-    const repaired = path.join(dir, 'repaired.pdf');
-    const repair = () => repairPdf(pdf, repaired, qpdf);
-    const adopt = async () => {
-      await rm(pdf, { force: true });
-      await rename(repaired, pdf);
-    };
-    let tried = false;
-    if (!(await xrefLooksSound(pdf))) {
-      tried = true;
-      if (await repair()) {
-        const fixed = await this.inspector.inspect(repaired).catch(() => null);
-        if (fixed?.firstPage) {
-          await adopt();
-          return fixed;
-        }
-        await rm(repaired, { force: true });
-      }
-    }
-    let first: { pages: number; firstPage: boolean } | null = null;
-    let error: unknown = null;
-    try {
-      first = await this.inspector.inspect(pdf);
-      if (first.firstPage || tried) return first;
-    } catch (err) {
-      if (!(err instanceof CommandError && err.code === 'broken_document')) throw err;
-      error = err;
-    }
-    if (!tried && (await repair())) {
-      const fixed = await this.inspector.inspect(repaired).catch(() => null);
-      // The repaired file when it reads better; the original when pdf.js could open it at least.
-      if (fixed && (fixed.firstPage || !first)) {
-        await adopt();
-        return fixed;
-      }
-      await rm(repaired, { force: true });
-    }
-    if (first) return first;
-    logger.info({ err: String(error) }, 'a PDF nothing could read was refused');
-    throw new CommandError(
-      'broken_document',
-      'This PDF is damaged beyond repair: it could not be read, even after trying to rebuild it',
     );
   }
 
@@ -366,7 +306,10 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       if (kind === 'pdf') await link(original, pdf);
       else if (kind === 'image') await imageToPdf(original, format, pdf);
       else await this.converter.toPdf(original, format, pdf);
-      const { pages } = kind === 'pdf' ? await this.readableOrRepaired(pdf, dir) : await this.inspector.inspect(pdf);
+      const { pages } =
+        kind === 'pdf'
+          ? await readOrRepair(pdf, dir, (file) => this.inspector.inspect(file), this.qpdfOptions())
+          : await this.inspector.inspect(pdf);
       const { maxPages } = this.runtime.config.slides;
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
