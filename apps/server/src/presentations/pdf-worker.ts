@@ -72,13 +72,18 @@ function release() {
 async function run(task: WorkerTask, reply: (r: WorkerReply) => void) {
   try {
     if (task.kind === 'inspect') {
-      // Kept open too: a small document's pages are read next on this same thread.
-      const doc = await document(task.file);
-      const firstPage = await doc.getPage(1).then(
-        () => true,
-        () => false,
-      );
-      reply({ id: task.id, type: 'done', pages: doc.numPages, firstPage, texts: [], sizes: [] });
+      // Its own thread, one document each: nothing to keep.
+      const loading = await open(task.file);
+      try {
+        const doc = await loading.promise;
+        const firstPage = await doc.getPage(1).then(
+          () => true,
+          () => false,
+        );
+        reply({ id: task.id, type: 'done', pages: doc.numPages, firstPage, texts: [], sizes: [] });
+      } finally {
+        await loading.destroy();
+      }
       return;
     }
     if (task.kind === 'warm') {

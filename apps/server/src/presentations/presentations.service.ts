@@ -53,12 +53,6 @@ const THUMB_WIDTH = 150;
  */
 const JOBS_PER_WORKER = 4;
 const MAX_PAGES_PER_JOB = 16;
-/**
- * A document this short is read on the thread that has just counted its pages, which still has
- * it open: opening it again elsewhere would cost more than its pages (an encrypted file's key
- * alone takes a quarter of a second), and the thread is free again in a moment.
- */
-const SMALL_DOCUMENT_PAGES = 3;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -71,10 +65,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   private readonly root: string;
   private readonly tmp: string;
   private pool!: PdfPool;
-  /**
-   * Its own thread: a new upload's page count never waits behind a long document's thumbnails
-   * (only behind a short one's, see SMALL_DOCUMENT_PAGES).
-   */
+  /** Its own thread: a new upload's page count never waits behind another's thumbnails. */
   private inspector!: PdfPool;
   private converter!: OfficeConverter;
   /** Files being stored or processed, so that two uploads of one file share the work. */
@@ -333,11 +324,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   private startProcessing(fileId: string, pages: number) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
-    const pool = pages <= SMALL_DOCUMENT_PAGES ? this.inspector : this.pool;
-    const per =
-      pool === this.inspector
-        ? pages
-        : Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
+    const per = Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
     const jobs = Math.ceil(pages / per);
     let done = 0;
     let lastSent = 0;
@@ -357,7 +344,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
         to: Math.min(pages, (i + 1) * per),
       }));
       const parts = await Promise.all(
-        ranges.filter((r) => r.from <= r.to).map((r) => pool.render(source, r, thumbs, THUMB_WIDTH, onPage)),
+        ranges.filter((r) => r.from <= r.to).map((r) => this.pool.render(source, r, thumbs, THUMB_WIDTH, onPage)),
       );
       await writeFile(
         this.textPath(fileId),
