@@ -52,7 +52,8 @@ if (process.env.LIVEKIT_URL) {
 
 // 3. System packages, from Debian when root: LibreOffice converts ODF and Office uploads (the
 // server starts without it and refuses those uploads with a clear message), kept running and
-// driven through python3-uno; Chromium and
+// driven through python3-uno; qpdf rebuilds damaged PDFs (without it they are refused as broken,
+// and the tests that upload them fail); Chromium and
 // poppler-utils (pdfinfo, pdftocairo: a second opinion on page counts, and the benchmark's
 // baseline) are for the tests.
 const wanted = [];
@@ -67,6 +68,7 @@ if (!has('soffice'))
 // python3-uno drives the resident LibreOffice (warm conversions); without it, each conversion
 // starts a cold LibreOffice.
 if (spawnSync('/usr/bin/python3', ['-c', 'import uno'], { stdio: 'ignore' }).status !== 0) wanted.push('python3-uno');
+if (!has('qpdf')) wanted.push('qpdf');
 if (forTests && !existsSync('/usr/bin/chromium')) wanted.push('chromium');
 if (forTests && !has('pdfinfo')) wanted.push('poppler-utils');
 if (wanted.length > 0) {

@@ -59,6 +59,8 @@ const Env = z.object({
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   PRESENTATIONS_DIR: z.string().optional(),
   SOFFICE_BINARY: z.string().optional(),
+  /** qpdf, which rebuilds damaged PDFs (a broken cross-reference table) before they are refused. */
+  QPDF_BINARY: z.string().optional(),
   /**
    * Per client address (a whole school behind one router counts as one): joins and join-page
    * lookups, at once and then a minute; rooms created, at once and then an hour.
@@ -127,6 +129,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
       python: e.CONVERSION_PYTHON,
       pdfWorkers: e.PDF_WORKERS ?? Math.min(4, Math.max(1, os.availableParallelism())),
       soffice: e.SOFFICE_BINARY ?? 'soffice',
+      qpdf: e.QPDF_BINARY ?? 'qpdf',
     },
     database: e.DATABASE_URL
       ? ({ kind: 'external', url: e.DATABASE_URL } as const)

@@ -5,20 +5,23 @@ import { logger } from '../logging/logger';
 
 export type WorkerTask =
   | { id: number; kind: 'inspect'; file: string }
-  | { id: number; kind: 'render'; file: string; from: number; to: number; thumbsDir: string; thumbWidth: number };
+  | { id: number; kind: 'render'; file: string; from: number; to: number; thumbsDir: string; thumbWidth: number }
+  | { id: number; kind: 'warm'; file: string; thumbWidth: number };
 type NewTask = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;
 
 export type PageSize = { width: number; height: number };
 
 export type WorkerReply =
   | { id: number; type: 'page'; page: number }
-  | { id: number; type: 'done'; pages: number; texts: string[]; sizes: PageSize[] }
+  | { id: number; type: 'done'; pages: number; firstPage: boolean; texts: string[]; sizes: PageSize[] }
   | { id: number; type: 'error'; code: 'encrypted' | 'broken_document'; message: string };
+
+type Done = { pages: number; firstPage: boolean; texts: string[]; sizes: PageSize[] };
 
 interface Job {
   task: WorkerTask;
   onPage?: (page: number) => void;
-  resolve(r: { pages: number; texts: string[]; sizes: PageSize[] }): void;
+  resolve(r: Done): void;
   reject(err: Error): void;
 }
 
@@ -50,8 +53,17 @@ export class PdfPool {
     return this.slots.length;
   }
 
-  inspect(file: string): Promise<{ pages: number }> {
+  /** The page count, and whether the first page can be read (a document that opens may still not show). */
+  inspect(file: string): Promise<{ pages: number; firstPage: boolean }> {
     return this.submit({ kind: 'inspect', file });
+  }
+
+  /**
+   * Loads pdf.js in every worker and reads one page of `file` through it (text and an unsaved
+   * thumbnail), so that the first upload after a start finds compiled, warmed-up code.
+   */
+  async warm(file: string, thumbWidth: number): Promise<void> {
+    await Promise.all(this.slots.map(() => this.submit({ kind: 'warm', file, thumbWidth })));
   }
 
   render(
@@ -70,10 +82,7 @@ export class PdfPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private submit(
-    task: NewTask,
-    onPage?: (page: number) => void,
-  ): Promise<{ pages: number; texts: string[]; sizes: PageSize[] }> {
+  private submit(task: NewTask, onPage?: (page: number) => void): Promise<Done> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new CommandError('internal', 'The server is stopping'));
       this.queue.push({ task: { ...task, id: this.nextId++ } as WorkerTask, onPage, resolve, reject });
@@ -114,7 +123,7 @@ export class PdfPool {
       return;
     }
     this.finish(slot);
-    if (r.type === 'done') job.resolve({ pages: r.pages, texts: r.texts, sizes: r.sizes });
+    if (r.type === 'done') job.resolve({ pages: r.pages, firstPage: r.firstPage, texts: r.texts, sizes: r.sizes });
     else job.reject(new CommandError(r.code, r.code === 'encrypted' ? 'This PDF needs a password' : 'Broken PDF'));
     this.pump();
   }

@@ -3,7 +3,7 @@
  * thumbnail. pdf.js parses and renders on the thread that calls it, so it runs here, off the
  * server's event loop, and a PDF that makes it loop forever only costs a worker (the pool kills it).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type { PageSize, WorkerReply, WorkerTask } from './pdf-pool';
@@ -31,14 +31,72 @@ async function open(file: string) {
   });
 }
 
+/**
+ * The document this worker read last stays open for the next job: a document's pages come in
+ * several jobs, and reopening it for each would parse it and load its fonts again (fonts are most
+ * of a text page's cost). Keyed by path, size and modification time: a path reused for another
+ * file (a presentation removed and uploaded again, a repaired file) opens afresh.
+ */
+let cached: { key: string; doc: Promise<Doc>; loading: Loading; idle: NodeJS.Timeout | null } | null = null;
+const IDLE_CLOSE_MS = 20_000;
+
+type Loading = Awaited<ReturnType<typeof open>>;
+
+async function document(file: string): Promise<Doc> {
+  const { size, mtimeMs } = await stat(file);
+  const key = `${file}\0${size}\0${mtimeMs}`;
+  if (cached?.key !== key) {
+    await close();
+    const loading = await open(file);
+    cached = { key, doc: loading.promise, loading, idle: null };
+  }
+  if (cached.idle) clearTimeout(cached.idle);
+  cached.idle = null;
+  return cached.doc;
+}
+
+async function close() {
+  const c = cached;
+  cached = null;
+  if (c?.idle) clearTimeout(c.idle);
+  await c?.loading.destroy();
+}
+
+/** A finished job leaves its document open a while for the next one, then frees its memory. */
+function release() {
+  if (!cached) return;
+  cached.idle = setTimeout(() => void close(), IDLE_CLOSE_MS);
+  cached.idle.unref();
+}
+
 async function run(task: WorkerTask, reply: (r: WorkerReply) => void) {
-  const loading = await open(task.file);
   try {
-    const doc = await loading.promise;
     if (task.kind === 'inspect') {
-      reply({ id: task.id, type: 'done', pages: doc.numPages, texts: [], sizes: [] });
+      // Its own thread, one document each: nothing to keep.
+      const loading = await open(task.file);
+      try {
+        const doc = await loading.promise;
+        const firstPage = await doc.getPage(1).then(
+          () => true,
+          () => false,
+        );
+        reply({ id: task.id, type: 'done', pages: doc.numPages, firstPage, texts: [], sizes: [] });
+      } finally {
+        await loading.destroy();
+      }
       return;
     }
+    if (task.kind === 'warm') {
+      const loading = await open(task.file);
+      try {
+        await readPage(await loading.promise, 1, null, task.thumbWidth);
+      } finally {
+        await loading.destroy();
+      }
+      reply({ id: task.id, type: 'done', pages: 0, firstPage: true, texts: [], sizes: [] });
+      return;
+    }
+    const doc = await document(task.file);
     await mkdir(task.thumbsDir, { recursive: true });
     const texts: string[] = [];
     const sizes: PageSize[] = [];
@@ -48,22 +106,26 @@ async function run(task: WorkerTask, reply: (r: WorkerReply) => void) {
       sizes.push(page.size);
       reply({ id: task.id, type: 'page', page: n });
     }
-    reply({ id: task.id, type: 'done', pages: doc.numPages, texts, sizes });
+    reply({ id: task.id, type: 'done', pages: doc.numPages, firstPage: true, texts, sizes });
+  } catch (err) {
+    // A document that failed is not worth keeping.
+    await close();
+    throw err;
   } finally {
-    await loading.destroy();
+    release();
   }
 }
 
 type Doc = Awaited<Awaited<ReturnType<typeof open>>['promise']>;
 
 /**
- * One page's text and size (points, rotation applied), and its thumbnail written as `<n>.jpg`;
- * a broken page yields no thumbnail, not a failure.
+ * One page's text and size (points, rotation applied), and its thumbnail written as `<n>.jpg`
+ * (nowhere without `thumbsDir`: warming up); a broken page yields no thumbnail, not a failure.
  */
 async function readPage(
   doc: Doc,
   n: number,
-  thumbsDir: string,
+  thumbsDir: string | null,
   width: number,
 ): Promise<{ text: string; size: PageSize }> {
   let text = '';
@@ -90,7 +152,8 @@ async function readPage(
       canvasContext: context as Render['canvasContext'],
       viewport,
     }).promise;
-    await writeFile(path.join(thumbsDir, `${n}.jpg`), await canvas.encode('jpeg', 80));
+    const jpeg = await canvas.encode('jpeg', 80);
+    if (thumbsDir) await writeFile(path.join(thumbsDir, `${n}.jpg`), jpeg);
     page.cleanup();
   } catch {
     // The page shows (or not) in the browser's own pdf.js; the strip shows its number instead.

@@ -21,6 +21,7 @@ import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
 import { OfficeConverter, RESIDENT_HELPER, SANDBOX_SCRIPT } from './office-converter';
 import { PdfPool, type PageSize } from './pdf-pool';
+import { READABLE, readOrRepair, type RepairOptions } from './pdf-repair';
 import { PresentationsRepository } from './presentations.repository';
 
 export interface StoredFile {
@@ -45,11 +46,13 @@ export type ProgressListener = (meetingIds: string[], fileId: string, done: numb
 
 const THUMB_WIDTH = 150;
 /**
- * Pages per worker job: small documents in one job, large ones shared by every worker, in jobs
- * short enough that another upload's pages get their turn.
+ * Pages per worker job: about four jobs per worker, so that a worker that drew the light pages
+ * takes more instead of waiting for the one with the heavy ones (a worker keeps the document
+ * open between jobs, so a job costs no new parse), and jobs short enough that another upload's
+ * pages get their turn.
  */
-const MIN_PAGES_PER_JOB = 2;
-const MAX_PAGES_PER_JOB = 64;
+const JOBS_PER_WORKER = 4;
+const MAX_PAGES_PER_JOB = 16;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -124,9 +127,25 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     this.converter.warmUp();
     // The default deck is stored like any upload; every meeting starts with it.
     const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
+    // pdf.js loads and warms up in every worker meanwhile, in the background: on a restart (the
+    // deck already stored) the first upload would otherwise pay for it, about a second per thread.
+    void this.warm(deckFile);
     const received = await this.receiveFile(deckFile);
     this.deck = await this.store(received);
     await this.processing.get(this.deck.fileId);
+  }
+
+  private qpdfOptions(): RepairOptions {
+    const s = this.runtime.config.slides;
+    return { qpdf: s.qpdf, timeoutMs: Math.min(s.conversionMs, 60_000), maxBytes: s.maxBytes * 2 };
+  }
+
+  private async warm(pdf: string) {
+    const started = Date.now();
+    await Promise.all([this.pool.warm(pdf, THUMB_WIDTH), this.inspector.warm(pdf, THUMB_WIDTH)]).then(
+      () => logger.info({ ms: Date.now() - started }, 'pdf.js workers warmed up'),
+      (err: unknown) => logger.warn({ err: String(err) }, 'pdf.js workers could not warm up'),
+    );
   }
 
   /**
@@ -292,7 +311,10 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       if (kind === 'pdf') await link(original, pdf);
       else if (kind === 'image') await imageToPdf(original, format, pdf);
       else await this.converter.toPdf(original, format, pdf);
-      const { pages } = await this.inspector.inspect(pdf);
+      const { pages } =
+        kind === 'pdf'
+          ? await readOrRepair(pdf, dir, (file) => this.inspector.inspect(file), this.qpdfOptions())
+          : await this.inspector.inspect(pdf);
       const { maxPages } = this.runtime.config.slides;
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
@@ -316,12 +338,8 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
   private startProcessing(fileId: string, pages: number) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
-    const jobs = Math.max(
-      Math.ceil(pages / MAX_PAGES_PER_JOB),
-      Math.min(this.pool.size, Math.floor(pages / MIN_PAGES_PER_JOB)),
-      1,
-    );
-    const per = Math.ceil(pages / jobs);
+    const per = Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
+    const jobs = Math.ceil(pages / per);
     let done = 0;
     let lastSent = 0;
     const onPage = () => {
@@ -333,14 +351,14 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       }
     };
     const run = async () => {
+      const readable = path.join(this.dir(fileId), READABLE);
+      const source = (await exists(readable)) ? readable : this.pdfPath(fileId);
       const ranges = Array.from({ length: jobs }, (_, i) => ({
         from: i * per + 1,
         to: Math.min(pages, (i + 1) * per),
       }));
       const parts = await Promise.all(
-        ranges
-          .filter((r) => r.from <= r.to)
-          .map((r) => this.pool.render(this.pdfPath(fileId), r, thumbs, THUMB_WIDTH, onPage)),
+        ranges.filter((r) => r.from <= r.to).map((r) => this.pool.render(source, r, thumbs, THUMB_WIDTH, onPage)),
       );
       await writeFile(
         this.textPath(fileId),
