@@ -83,7 +83,8 @@ describe('slides: the resident LibreOffice (real LibreOffice, python3-uno)', () 
     process.kill(pid, 'SIGKILL');
     expect(await convert(teacher, 'tbl-having-tables.docx')).toMatchObject({ pages: 1 });
     expect(await residentPid(server, 3)).not.toBe(pid);
-    expect(server.logs).toContain('the resident LibreOffice exited');
+    // Seen dead by its helper (exited), or by the conversion itself (then a cold one converts).
+    expect(server.logs).toMatch(/the resident LibreOffice (exited|died during a conversion|failed: trying a cold one)/);
   });
 });
 
