@@ -35,16 +35,18 @@ import { PresenceService } from '../participants/presence.service';
 import { SessionsService } from '../sessions/sessions.service';
 
 const CLOSE_DELAY_MS = 500;
-/**
- * A meeting sends its logged events at once when it is quiet, and at most this often when it is
- * busy (a class joining together): one message per client per period instead of one per event.
- */
-const FLUSH_EVERY_MS = 20;
 /** Connections arriving within this time of the last welcome wait for the next, together. */
 const WELCOME_EVERY_MS = 50;
 /** Comings and goings alone wait up to this long, to go out together. */
 const PRESENCE_BATCH_MS = 200;
-const PRESENCE = new Set<string>(['participant.joined', 'participant.left', 'participant.media-changed']);
+/** Comings and goings that may wait: arrivals, media connections, connections lost (not leaving or removals). */
+function lazy(event: LoggedEvent['event']): boolean {
+  return (
+    event.type === 'participant.joined' ||
+    event.type === 'participant.media-changed' ||
+    (event.type === 'participant.left' && event.reason === 'disconnected')
+  );
+}
 
 /** A connection waiting for its snapshot (or the events it missed). */
 interface Arrival {
@@ -266,45 +268,35 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
   }
 
   /**
-   * Logged events wait for the end of the current turn of the event loop, then go out together:
-   * what a meeting logged meanwhile (a class joining at once) is one message per client, not one
-   * per event. Public events go to the meeting's room (encoded once); addressed ones, and all of
-   * them under the participant-list lock, to each socket they are for.
+   * Logged events go out as they are written, several in one message: comings and goings wait up
+   * to PRESENCE_BATCH_MS for the next event (a class joining at once is one message per client,
+   * not one per student). Public events go to the meeting's room (encoded once); addressed ones,
+   * and all of them under the participant-list lock, to each socket they are for.
    */
   private readonly outbox = new Map<
     string,
-    { chunks: { events: LoggedEvent[]; state: MeetingState }[]; due: number; timer: NodeJS.Timeout }
+    { chunks: { events: LoggedEvent[]; state: MeetingState }[]; timer: NodeJS.Timeout | null }
   >();
 
-  /** When each meeting last sent its events: a busy meeting sends at most every FLUSH_EVERY_MS. */
-  private readonly flushed = new Map<string, number>();
-
   private post(meetingId: string, events: LoggedEvent[], state: MeetingState) {
-    const now = performance.now();
-    // Comings and goings may wait a little (a class joining at once); anything else goes at once,
-    // taking the comings and goings before it along, in order.
-    const due = events.every((e) => PRESENCE.has(e.event.type))
-      ? now + PRESENCE_BATCH_MS
-      : Math.max(now, (this.flushed.get(meetingId) ?? 0) + FLUSH_EVERY_MS);
     let box = this.outbox.get(meetingId);
-    if (!box) {
-      box = { chunks: [], due, timer: setTimeout(() => this.flush(meetingId), due - now) };
-      this.outbox.set(meetingId, box);
-    } else if (due < box.due) {
-      clearTimeout(box.timer);
-      box.due = due;
-      box.timer = setTimeout(() => this.flush(meetingId), due - now);
-    }
+    if (!box) this.outbox.set(meetingId, (box = { chunks: [], timer: null }));
     box.chunks.push({ events, state });
+    // Comings and goings may wait a little, to go out together (a class joining at once).
+    // Anything else goes now, with them before it, in order: before the command's reply, so a
+    // client told "done" already holds what its command did.
+    if (events.some((e) => !lazy(e.event))) {
+      if (box.timer) clearTimeout(box.timer);
+      this.flush(meetingId);
+    } else if (!box.timer) {
+      box.timer = setTimeout(() => this.flush(meetingId), PRESENCE_BATCH_MS);
+    }
   }
 
   private flush(meetingId: string) {
     const chunks = this.outbox.get(meetingId)?.chunks ?? [];
     this.outbox.delete(meetingId);
-    if (chunks.at(-1)?.state.endedAt) {
-      this.flushed.delete(meetingId);
-      this.welcomed.delete(meetingId);
-    } else this.flushed.set(meetingId, performance.now());
+    if (chunks.at(-1)?.state.endedAt) this.welcomed.delete(meetingId);
     const room = meetingRoom(meetingId);
     let broadcast: LoggedEvent[] = [];
     let addressed = new Map<Socket, LoggedEvent[]>();
