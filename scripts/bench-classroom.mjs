@@ -128,7 +128,6 @@ async function peakMemory(work) {
 async function measure(n) {
   const room = await post('/api/rooms', { name: `Amphi ${n}` });
   const teacherSession = await join(room.moderatorCode, 'Professeur');
-  const pending = new Map();
   const teacher = await connect(teacherSession, () => {});
 
   // Each client notes when it received what the presenter sent, by the probe's text or page.
@@ -212,7 +211,6 @@ async function measure(n) {
   const reload = await storm(reconnect.clients, () => undefined);
   for (const c of reload.clients) c.socket.disconnect();
   teacher.socket.disconnect();
-  pending.clear();
   return {
     n,
     joinStorm,

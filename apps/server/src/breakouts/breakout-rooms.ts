@@ -7,7 +7,6 @@ import {
   mayEnterRoom,
   NOTES_FRAGMENT,
   roomOf,
-  annotationsOf,
   type BreakoutRoom,
   type BreakoutSession,
   type LoggedEvent,
@@ -84,8 +83,12 @@ export class BreakoutRooms implements OnModuleInit, OnApplicationBootstrap {
     const { state } = await this.meetings.state(mainId);
     if (state.breakoutOf) throw new CommandError('forbidden', 'Ask from the main room');
     const room = this.allowed(state, me, roomId);
-    await this.open(mainId, room, state);
-    const inside = (await this.meetings.state(roomId)).state;
+    // Opened when the rooms started (a reaction); opened here if that reaction has not run yet.
+    let inside = (await this.meetings.state(roomId)).state;
+    if (!inside.settings) {
+      await this.open(mainId, room, state);
+      inside = (await this.meetings.state(roomId)).state;
+    }
     if (inside.endedAt) throw new CommandError('meeting_ended', 'This breakout room has closed');
     if (inside.banned.participants.includes(me.id)) {
       throw new CommandError('banned', 'A moderator has removed you from this breakout room');
@@ -366,8 +369,6 @@ export class BreakoutRooms implements OnModuleInit, OnApplicationBootstrap {
     }
     let nth = 0;
     for (const p of state.slides.presentations) {
-      const drawn = [...Array(p.pages).keys()].some((i) => annotationsOf(state.whiteboard, p.id, i + 1).length > 0);
-      if (!drawn) continue;
       const pdf = await this.whiteboards.drawnPages(p, state.whiteboard);
       if (pdf)
         events.push(

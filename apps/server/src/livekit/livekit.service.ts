@@ -270,6 +270,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
         meetingId,
         identity,
         allowed.filter((s) => SOURCE[s] !== track.source),
+        current.state,
       );
       await this.sendCurrent(meetingId, identity);
     });
@@ -309,7 +310,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
   private async sendCurrent(meetingId: string, participantId: string) {
     const current = await this.lookup(meetingId);
     if (typeof current !== 'string')
-      await this.setSources(meetingId, participantId, allowedSources(current.state, participantId));
+      await this.setSources(meetingId, participantId, allowedSources(current.state, participantId), current.state);
   }
 
   private inTurn(meetingId: string, participantId: string, task: () => Promise<void>): Promise<void> {
@@ -317,8 +318,9 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** LiveKit replaces permissions as a whole, so the full set is sent every time. */
-  private async setSources(meetingId: string, identity: string, sources: MediaSource[]): Promise<void> {
-    const away = await this.lookup(meetingId).then((c) => typeof c !== 'string' && awayInBreakout(c.state, identity));
+  private async setSources(meetingId: string, identity: string, sources: MediaSource[], state: MeetingState) {
+    // Someone whose media is in a breakout room listens to nothing here either.
+    const away = awayInBreakout(state, identity);
     const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
       meetingId,
       sources,

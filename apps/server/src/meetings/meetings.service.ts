@@ -5,8 +5,6 @@ import {
   viewFor,
   emptyMeeting,
   foldMeeting,
-  deliversTo,
-  loggedForClients,
   type LoggedEvent,
   type MeetingState,
   type Snapshot,
@@ -247,13 +245,6 @@ export class MeetingsService {
   }
 
   private readonly views = new WeakMap<MeetingState, Map<string, MeetingState>>();
-
-  /** Events after `seq` that this participant may see (addressed events filtered out). */
-  async eventsFor(meetingId: string, afterSeq: number, who: { id: string; role: 'moderator' | 'viewer' }) {
-    const events = await this.repo.eventsAfter(meetingId, afterSeq);
-    const { state } = await this.state(meetingId);
-    return events.filter((e) => deliversTo(e, state, who)).map(loggedForClients);
-  }
 
   /** Every event after `seq`, for the caller to filter per participant (several resuming at once). */
   eventsAfter(meetingId: string, afterSeq: number): Promise<LoggedEvent[]> {
