@@ -30,7 +30,7 @@ export async function mediaBot(client: TestClient, opts: { autoSubscribe?: boole
   const publishMicrophone = async () => {
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
     const options = new TrackPublishOptions({ source: RtcTrackSource.SOURCE_MICROPHONE });
-    const pub = await room.localParticipant!.publishTrack(track, options);
+    const pub = await acknowledged(room.localParticipant!.publishTrack(track, options));
     await source.captureFrame(new AudioFrame(new Int16Array(480), 48_000, 1, 480));
     return pub;
   };
@@ -48,9 +48,29 @@ export const LABEL = {
 } as const;
 
 /**
+ * LiveKit does not answer a publication it refuses: the client only gives up at its own timeout
+ * (about 10 s). An accepted one is acknowledged within a few hundred milliseconds, so one not
+ * acknowledged within this window counts as refused; tests pair that with LiveKit's own list of
+ * the participant's tracks and with what a listener heard.
+ */
+const ACKNOWLEDGED_WITHIN_MS = 4_000;
+
+/** The publication, or a failure once LiveKit has let the window pass without acknowledging it. */
+function acknowledged<T>(publishing: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const refused = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`LiveKit did not acknowledge the publication within ${ACKNOWLEDGED_WITHIN_MS} ms`)),
+      ACKNOWLEDGED_WITHIN_MS,
+    );
+  });
+  return Promise.race([publishing, refused]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Publishes a track of any kind under any source label, as a client that ignores the web app
  * would, and keeps sending frames (a tone, or grey video) until stopped. Resolves with whether
- * LiveKit accepted the publication.
+ * LiveKit acknowledged the publication.
  */
 export async function publishForged(room: Room, kind: 'audio' | 'video', label: keyof typeof LABEL) {
   let sending = true;
@@ -78,7 +98,7 @@ export async function publishForged(room: Room, kind: 'audio' | 'video', label: 
       }
     })();
   }
-  const accepted = await publishing.then(
+  const accepted = await acknowledged(publishing).then(
     () => true,
     () => false,
   );
