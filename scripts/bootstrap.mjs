@@ -5,7 +5,7 @@
 //
 //   node scripts/bootstrap.mjs              for `npm start`
 //   node scripts/bootstrap.mjs --for-tests  also the system packages the tests need
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +21,35 @@ function run(cmd, args, opts = {}) {
   say(`${cmd} ${args.join(' ')}`);
   execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 }
+/** Like run, but in the background: resolves when the command has succeeded. */
+function start(cmd, args, opts = {}) {
+  say(`${cmd} ${args.join(' ')}`);
+  const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  return new Promise((resolve) => {
+    child.on('error', (err) => fail(`${cmd}: ${err.message}`));
+    child.on('exit', (code) => (code === 0 ? resolve() : fail(`${cmd} ${args.join(' ')} failed (${code})`)));
+  });
+}
 function fail(msg) {
   process.stderr.write(`[bootstrap] ${msg}\n`);
   process.exit(1);
 }
 
-// 1. npm packages, on a fresh clone or when the lockfile changed. `npm install`, not `npm ci`:
+// 1. The LiveKit server, unless one is given: built in the background while npm installs.
+let livekitBuilt = Promise.resolve();
+const livekitBinary = join(root, 'tools/bin/server');
+if (process.env.LIVEKIT_URL) {
+  say('LIVEKIT_URL is set: using that LiveKit server');
+} else if (has('livekit-server')) {
+  say('using livekit-server from PATH');
+} else if (!existsSync(livekitBinary)) {
+  if (!has('go'))
+    fail(`the LiveKit server is missing and Go is not installed to build it (go install ${LIVEKIT_MODULE})`);
+  mkdirSync(dirname(livekitBinary), { recursive: true });
+  livekitBuilt = start('go', ['install', LIVEKIT_MODULE], { env: { ...process.env, GOBIN: dirname(livekitBinary) } });
+}
+
+// 2. npm packages, on a fresh clone or when the lockfile changed. `npm install`, not `npm ci`:
 // the lockfile lacks some other platforms' optional binaries that this registry does not serve,
 // and `npm ci` refuses such a lockfile while `npm install` skips them.
 const installed = join(root, 'node_modules/.package-lock.json');
@@ -37,18 +60,7 @@ if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtime
 if (!existsSync(join(root, 'node_modules/.bin/node')))
   fail('node_modules/.bin/node (Node 24) is missing after npm install');
 
-// 2. The LiveKit server, unless one is given.
-const livekitBinary = join(root, 'tools/bin/server');
-if (process.env.LIVEKIT_URL) {
-  say('LIVEKIT_URL is set: using that LiveKit server');
-} else if (has('livekit-server')) {
-  say('using livekit-server from PATH');
-} else if (!existsSync(livekitBinary)) {
-  if (!has('go'))
-    fail(`the LiveKit server is missing and Go is not installed to build it (go install ${LIVEKIT_MODULE})`);
-  mkdirSync(dirname(livekitBinary), { recursive: true });
-  run('go', ['install', LIVEKIT_MODULE], { env: { ...process.env, GOBIN: dirname(livekitBinary) } });
-}
+await livekitBuilt;
 
 // 3. System packages, from Debian when root: LibreOffice converts ODF and Office uploads (the
 // server starts without it and refuses those uploads with a clear message), kept running and
