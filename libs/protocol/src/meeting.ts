@@ -126,6 +126,57 @@ export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' 
   return slice ? slice.fold(state, logged.event, logged.at) : state;
 }
 
+/**
+ * Folds events in order, to the same state as `foldMeeting` one by one; a run of one slice's
+ * events goes to its `foldRun` where it has one (a restart replaying a class's joins copies the
+ * participant list once per run, not once per join).
+ */
+export function foldEvents(state: MeetingState, logged: readonly Pick<LoggedEvent, 'at' | 'event'>[]): MeetingState {
+  for (let i = 0; i < logged.length;) {
+    const slice = OWNER.get(logged[i].event.type);
+    let end = i + 1;
+    if (slice?.foldRun) {
+      while (end < logged.length && OWNER.get(logged[end].event.type) === slice) end++;
+      state = slice.foldRun(state, logged.slice(i, end));
+    } else if (slice) {
+      state = slice.fold(state, logged[i].event, logged[i].at);
+    }
+    i = end;
+  }
+  return state;
+}
+
+/**
+ * Folds one decision's events (all at `at`) and tells each one's audience: its own if it has
+ * one, else its slice's rule judged on the state just before it. Events whose audience needs no
+ * state in between are folded together (`foldEvents`).
+ */
+export function foldDecision(
+  state: MeetingState,
+  items: readonly { event: MeetingEvent; audience?: Audience | null }[],
+  at: string,
+): { state: MeetingState; audiences: (Audience | null)[] } {
+  const audiences: (Audience | null)[] = [];
+  // Events from `from` on are not folded into `state` yet.
+  let from = 0;
+  const catchUp = (to: number) => {
+    if (to > from)
+      state = foldEvents(
+        state,
+        items.slice(from, to).map(({ event }) => ({ at, event })),
+      );
+    from = to;
+  };
+  items.forEach(({ event, audience }, i) => {
+    const rule = OWNER.get(event.type)?.audience;
+    if (audience || !rule) return void audiences.push(audience ?? null);
+    catchUp(i);
+    audiences.push(rule(event, state) ?? null);
+  });
+  catchUp(items.length);
+  return { state, audiences };
+}
+
 // Versions of stored events.
 
 const UPGRADES = new Map<string, readonly Upgrade[]>(

@@ -104,6 +104,81 @@ export function withoutDevice<T extends { device?: string }>(x: T): T {
   return x.device === undefined ? x : { ...x, device: undefined };
 }
 
+type ParticipantEvent = z.infer<
+  | typeof ParticipantJoined
+  | typeof ParticipantLeft
+  | typeof ParticipantAudioModeChanged
+  | typeof ParticipantRoleChanged
+  | typeof ParticipantMediaChanged
+  | typeof ParticipantBanned
+>;
+
+/**
+ * Folds a run of participant events. The list is copied once for the whole run and changed in
+ * place while the copy is this call's alone: a class of 1,000 joining together costs one copy
+ * of the list, not one per student (which grows with the class: quadratic).
+ */
+function foldParticipants(state: MeetingState, run: readonly { event: ParticipantEvent; at: string }[]): MeetingState {
+  let list: Record<string, Participant> | null = null;
+  const own = () => (list ??= { ...state.participants });
+  const get = (id: string): Participant | undefined => (list ?? state.participants)[id];
+  const update = (id: string, patch: Partial<Participant>) => {
+    const p = get(id);
+    if (p) own()[id] = { ...p, ...patch };
+  };
+  let s = state;
+  for (const { event: e, at } of run) {
+    switch (e.type) {
+      case 'participant.joined': {
+        const previous = get(e.participantId);
+        own()[e.participantId] = {
+          id: e.participantId,
+          name: e.name,
+          role: e.role,
+          audioMode: e.audioMode,
+          present: true,
+          leftReason: null,
+          status: previous?.status ?? null,
+          reaction: previous?.reaction ?? null,
+          inMedia: previous?.inMedia ?? false,
+          joinedAt: previous?.joinedAt ?? at,
+          // A return after a lapse carries no device: the first join's still holds for a ban.
+          ...(e.device || previous?.device ? { device: e.device ?? previous?.device } : {}),
+        };
+        break;
+      }
+      case 'participant.left':
+        // Someone who is gone neither presents nor waits with a raised hand.
+        update(e.participantId, { present: false, inMedia: false, leftReason: e.reason });
+        s = {
+          ...s,
+          presenterId: s.presenterId === e.participantId ? null : s.presenterId,
+          hands: s.hands.filter((id) => id !== e.participantId),
+        };
+        break;
+      case 'participant.audio-mode-changed':
+        update(e.participantId, { audioMode: e.audioMode });
+        break;
+      case 'participant.role-changed':
+        update(e.participantId, { role: e.role });
+        break;
+      case 'participant.media-changed':
+        update(e.participantId, { inMedia: e.connected });
+        break;
+      case 'participant.banned':
+        s = {
+          ...s,
+          banned: {
+            participants: [...s.banned.participants, e.participantId],
+            devices: e.device ? [...s.banned.devices, e.device] : s.banned.devices,
+          },
+        };
+        break;
+    }
+  }
+  return list ? { ...s, participants: list } : s;
+}
+
 export const participants = defineSlice({
   commands: [AudioSetMode, ParticipantSetRole, ParticipantLeave, ParticipantRemove],
   events: [
@@ -124,56 +199,8 @@ export const participants = defineSlice({
     'participant.remove': { who: 'moderator', rate: RATES.moderation },
     'participant.set-role': { who: 'moderator', rate: RATES.moderation },
   },
-  fold(state, e, at) {
-    switch (e.type) {
-      case 'participant.joined': {
-        const previous = state.participants[e.participantId];
-        return {
-          ...state,
-          participants: {
-            ...state.participants,
-            [e.participantId]: {
-              id: e.participantId,
-              name: e.name,
-              role: e.role,
-              audioMode: e.audioMode,
-              present: true,
-              leftReason: null,
-              status: previous?.status ?? null,
-              reaction: previous?.reaction ?? null,
-              inMedia: previous?.inMedia ?? false,
-              joinedAt: previous?.joinedAt ?? at,
-              // A return after a lapse carries no device: the first join's still holds for a ban.
-              ...(e.device || previous?.device ? { device: e.device ?? previous?.device } : {}),
-            },
-          },
-        };
-      }
-      case 'participant.left': {
-        // Someone who is gone neither presents nor waits with a raised hand.
-        const s = updateParticipant(state, e.participantId, { present: false, inMedia: false, leftReason: e.reason });
-        return {
-          ...s,
-          presenterId: s.presenterId === e.participantId ? null : s.presenterId,
-          hands: s.hands.filter((id) => id !== e.participantId),
-        };
-      }
-      case 'participant.audio-mode-changed':
-        return updateParticipant(state, e.participantId, { audioMode: e.audioMode });
-      case 'participant.role-changed':
-        return updateParticipant(state, e.participantId, { role: e.role });
-      case 'participant.media-changed':
-        return updateParticipant(state, e.participantId, { inMedia: e.connected });
-      case 'participant.banned':
-        return {
-          ...state,
-          banned: {
-            participants: [...state.banned.participants, e.participantId],
-            devices: e.device ? [...state.banned.devices, e.device] : state.banned.devices,
-          },
-        };
-    }
-  },
+  fold: (state, event, at) => foldParticipants(state, [{ event, at }]),
+  foldRun: foldParticipants,
   view(view, state, who) {
     const participants = Object.fromEntries(
       Object.entries(state.participants)

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  audienceOf,
   viewClass,
   viewFor,
   emptyMeeting,
-  foldMeeting,
+  foldDecision,
+  foldEvents,
   type LoggedEvent,
   type MeetingState,
   type Snapshot,
@@ -132,13 +132,8 @@ export class MeetingsService {
         if (m.ahead.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
         // Each event's audience is judged on the state just before it (a private message's two
         // ends), and the state after the last one is what the next decision is made on.
-        let after = m.ahead;
-        const at = now.toISOString();
-        const timed = items.map((i) => {
-          const audience = i.audience ?? audienceOf(i.event, after);
-          after = foldMeeting(after, { at, event: i.event });
-          return { ...i, audience, at: now };
-        });
+        const { state: after, audiences } = foldDecision(m.ahead, items, now.toISOString());
+        const timed = items.map((i, k) => ({ ...i, audience: audiences[k], at: now }));
         m.ahead = after;
         const written = new Promise<void>((resolve, reject) =>
           m.waiting.push({ items: timed, after, before, written: resolve, failed: reject }),
@@ -271,7 +266,7 @@ export class MeetingsService {
     if (!row) throw new CommandError('not_found', 'No such meeting');
     let state = emptyMeeting(row.id, row.roomName, row.startedAt.toISOString());
     const events = await this.repo.eventsAfter(meetingId, 0);
-    for (const e of events) state = foldMeeting(state, e);
+    state = foldEvents(state, events);
     return {
       roomId: row.roomId,
       seq: events.at(-1)?.seq ?? 0,
