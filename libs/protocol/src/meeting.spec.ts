@@ -12,6 +12,8 @@ import {
   viewFor,
   MeetingEvent,
   readEvent,
+  Snapshot,
+  snapshotOnTheWire,
   type MeetingState,
 } from './meeting';
 
@@ -169,6 +171,35 @@ describe('folding several events at once', () => {
     expect(state).toEqual(before);
     const named = { roles: ['moderator' as const] };
     expect(foldDecision(start, [{ event: events[0], audience: named }], at).audiences).toEqual([named]);
+  });
+});
+
+describe('snapshots on the wire', () => {
+  it('leave out ids and defaults, and parse back to the same snapshot', () => {
+    const s = fold(
+      { type: 'participant.joined', participantId: A, name: 'Alice', role: 'moderator', audioMode: 'microphone' },
+      { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'listen-only' },
+      { type: 'participant.joined', participantId: C, name: 'Chloé', role: 'viewer', audioMode: 'listen-only' },
+      { type: 'participant.media-changed', participantId: A, connected: true },
+      { type: 'participant.status-changed', participantId: B, status: 'away' },
+      { type: 'participant.reacted', participantId: B, reaction: 'thumbs-up' },
+      { type: 'participant.left', participantId: C, reason: 'disconnected' },
+    );
+    const snapshot = { seq: 7, state: viewFor(s, { id: B, role: 'viewer' }) };
+    const wire = JSON.parse(JSON.stringify(snapshotOnTheWire(snapshot)));
+    expect(wire.state.participants[B]).toEqual({
+      name: 'Bob',
+      role: 'viewer',
+      audioMode: 'listen-only',
+      status: 'away',
+      reaction: { reaction: 'thumbs-up', at: '2026-11-23T10:00:05.000Z' },
+      joinedAt: '2026-11-23T10:00:01.000Z',
+    });
+    expect(wire.state.participants[C]).toMatchObject({ present: false, leftReason: 'disconnected' });
+    expect(wire.state.participants[A]).toMatchObject({ inMedia: true });
+    expect(Snapshot.parse(wire)).toEqual(JSON.parse(JSON.stringify(snapshot)));
+    // A snapshot in full still parses (an older server's).
+    expect(Snapshot.parse(JSON.parse(JSON.stringify(snapshot)))).toEqual(JSON.parse(JSON.stringify(snapshot)));
   });
 });
 

@@ -59,10 +59,10 @@ export const Participant = z.object({
   role: Role,
   audioMode: AudioMode,
   /** Has at least one live connection (or is within the reconnect grace). */
-  present: z.boolean(),
-  inMedia: z.boolean(),
+  present: z.boolean().default(true),
+  inMedia: z.boolean().default(false),
   /** Why they are no longer present; null while present. */
-  leftReason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']).nullable(),
+  leftReason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']).nullable().default(null),
   device: z.string().optional(),
   status: z.enum(['away']).nullable().default(null),
   /** The last reaction and when it was sent; the UI shows it for REACTION_SECONDS. */
@@ -71,9 +71,43 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+/**
+ * The participant list by id. On the wire (snapshots) each participant leaves out its id, which
+ * is its key, and the fields at their default (see `participantsOnTheWire`): a large class's
+ * snapshot is about half the bytes. Parsing fills them back in.
+ */
+const ParticipantList = z
+  .record(z.string(), Participant.extend({ id: ParticipantId.optional() }))
+  .transform((list): Record<string, Participant> => {
+    const out: Record<string, Participant> = {};
+    for (const id in list) out[id] = { id, ...list[id] };
+    return out;
+  });
+
+/** The fields of a participant that parsing fills in when left out, with the value it fills. */
+const DEFAULTS = new Map<string, unknown>(
+  Object.entries(Participant.shape).flatMap(([field, schema]) =>
+    schema instanceof z.ZodDefault ? [[field, schema.def.defaultValue as unknown] as const] : [],
+  ),
+);
+
+/** The participant list as it goes out: without what parsing fills back in (ids, defaults). */
+export function participantsOnTheWire(list: Record<string, Participant>): z.input<typeof ParticipantList> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const id in list) {
+    const p = list[id] as Record<string, unknown>;
+    const wire: Record<string, unknown> = {};
+    for (const field in p) {
+      if (field !== 'id' && !(DEFAULTS.has(field) && DEFAULTS.get(field) === p[field])) wire[field] = p[field];
+    }
+    out[id] = wire;
+  }
+  return out as z.input<typeof ParticipantList>;
+}
+
 /** The participants' part of the meeting state; the defaults are a new meeting's. */
 export const ParticipantsState = z.object({
-  participants: z.record(z.string(), Participant).default(() => ({})),
+  participants: ParticipantList.default(() => ({})),
   /** Banned participants and the device hashes they joined from: neither may come back. */
   banned: z
     .object({ participants: z.array(ParticipantId), devices: z.array(z.string()) })

@@ -18,6 +18,7 @@ import {
   loggedForClients,
   PROTOCOL_VERSION,
   SOCKET,
+  snapshotOnTheWire,
   type CommandReply,
   type ErrorCode,
   type LoggedEvent,
@@ -260,7 +261,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       packets = this.io.encoder.encode({
         type: 2,
         nsp: '/',
-        data: [SOCKET.snapshot, { seq: m.seq, ...you, state: view }],
+        data: [SOCKET.snapshot, snapshotOnTheWire({ seq: m.seq, ...you, state: view })],
       });
       byClass.set(key, packets);
     }
