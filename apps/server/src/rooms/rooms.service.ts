@@ -296,11 +296,18 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     if (!looksLikeAccessCode(code)) throw new CommandError('invalid_code', 'This link is not valid');
     const hash = hashAccessCode(code);
     const known = this.opened.get(hash);
-    let found = known && Date.now() - known.at < ROOM_MEMORY_MS ? known.found : null;
-    if (!found) {
-      found = await this.repo.findByCodeHash(hash);
-      if (found) this.opened.set(hash, { found, at: Date.now() });
+    let lookup = known && Date.now() - known.at < ROOM_MEMORY_MS ? known.found : null;
+    if (!lookup) {
+      // The look-up itself is remembered: a class arriving in the same moment waits for one read.
+      const at = Date.now();
+      const reading = (lookup = this.repo.findByCodeHash(hash));
+      this.opened.set(hash, { found: reading, at });
+      reading.then(
+        (f) => !f && this.opened.get(hash)?.found === reading && this.opened.delete(hash),
+        () => this.opened.get(hash)?.found === reading && this.opened.delete(hash),
+      );
     }
+    const found = await lookup;
     if (!found) throw new CommandError('invalid_code', 'This link is not valid');
     if (found.room.closedAt) throw new CommandError('room_closed', 'This room is closed');
     return found;
@@ -308,7 +315,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
 
   private readonly opened = new Map<
     string,
-    { found: { room: RoomEntity; role: 'moderator' | 'viewer' }; at: number }
+    { found: Promise<{ room: RoomEntity; role: 'moderator' | 'viewer' } | null>; at: number }
   >();
 }
 
