@@ -16,6 +16,7 @@ const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
 const parser = sharedDecoding({ minLength: 200, keep: 64 });
 let base = null;
 let agent = null;
+let maxSockets = 1;
 /** This process's students: their session, the last seq each holds, their socket. */
 let clients = [];
 /** Receipts of the presenter's probes: [key, time] in arrival order. */
@@ -94,6 +95,10 @@ function connect(client, lastSeq) {
 const work = {
   /** Joins these students at once: the HTTP join, then the socket until its snapshot. */
   async join({ code, first, count }) {
+    // A fresh pool per storm: a connection the server closed while idle (its keep-alive timeout,
+    // between two sizes) would otherwise be reused as it closes ("socket hang up").
+    agent?.destroy();
+    agent = new Agent({ keepAlive: true, maxSockets });
     const joinTimes = [];
     clients = await inParallel(
       Array.from({ length: count }, (_, i) => first + i),
@@ -126,6 +131,8 @@ const work = {
   },
   async close() {
     for (const c of clients) c.socket?.disconnect();
+    agent?.destroy();
+    agent = null;
     clients = [];
     receipts = [];
     return {};
@@ -136,7 +143,7 @@ process.on('message', async ({ id, command, args }) => {
   try {
     if (command === 'start') {
       base = args.base;
-      agent = new Agent({ keepAlive: true, maxSockets: args.maxSockets });
+      maxSockets = args.maxSockets;
       return process.send({ id, ok: true });
     }
     process.send({ id, ok: true, ...(await work[command](args)) });
