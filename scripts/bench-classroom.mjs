@@ -135,8 +135,8 @@ async function measure(n) {
   await new Promise((r) => setTimeout(r, 500));
   await ask('receipts');
 
-  // Fan-out: page turns, then chat messages. Each probe is open from its sending until the
-  // next one's (a page comes back every few turns); each client's receipt counts once.
+  // Fan-out: page turns, then chat messages. A receipt belongs to the last probe of its key sent
+  // before it (a page comes back every few turns); each client's receipt counts once.
   const probes = [];
   {
     const { state } = teacher.snapshot;
@@ -145,15 +145,13 @@ async function measure(n) {
     const send = (command) => teacher.socket.timeout(20_000).emitWithAck(SOCKET.command, command);
     for (let i = 0; i < TURNS; i++) {
       const page = 1 + ((i + 1) % pages) || 1;
-      const probe = { key: `turn/${page}`, kind: 'turn', from: now(), to: Infinity };
-      probes.push(probe);
+      probes.push({ key: `turn/${page}`, kind: 'turn', from: now() });
       await send({ type: 'slide.goto', presentationId: deck, page });
       await new Promise((r) => setTimeout(r, 100));
-      probe.to = now();
     }
     for (let i = 0; i < MESSAGES; i++) {
       const text = `Question ${n}-${i}`;
-      probes.push({ key: `chat/${text}`, kind: 'chat', from: now(), to: Infinity });
+      probes.push({ key: `chat/${text}`, kind: 'chat', from: now() });
       await send({ type: 'chat.send', to: null, text });
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -162,7 +160,7 @@ async function measure(n) {
   const received = { turn: new Histogram(), chat: new Histogram() };
   for (const { receipts } of await ask('receipts')) {
     for (const [key, at] of receipts) {
-      const probe = probes.find((p) => p.key === key && p.from <= at && at <= p.to);
+      const probe = probes.findLast((p) => p.key === key && p.from <= at);
       if (probe) received[probe.kind].add(at - probe.from);
     }
   }

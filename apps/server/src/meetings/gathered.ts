@@ -11,8 +11,18 @@ export class Gathered<T, R> {
   private readonly open = new Map<string, Waiting<T, R>[]>();
   /** The gathering being decided, per meeting: the next one starts when it ends. */
   private readonly deciding = new Map<string, Promise<void>>();
+  /** When each meeting's last gathering was taken (forgotten once nothing is pending). */
+  private readonly taken = new Map<string, number>();
 
-  constructor(private readonly decideAll: (meetingId: string, items: T[]) => Promise<(R | Error)[]>) {}
+  /**
+   * `everyMs`: a gathering is taken no sooner than this after the previous one, so requests
+   * trickling in one by one under load (each decision copies the participant list) still go
+   * several at a time; the first after a quiet moment goes at once.
+   */
+  constructor(
+    private readonly decideAll: (meetingId: string, items: T[]) => Promise<(R | Error)[]>,
+    private readonly everyMs = 0,
+  ) {}
 
   add(meetingId: string, item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -21,6 +31,9 @@ export class Gathered<T, R> {
         this.open.set(meetingId, (gathering = []));
         const taken = gathering;
         const run = (this.deciding.get(meetingId) ?? Promise.resolve()).then(async () => {
+          const wait = (this.taken.get(meetingId) ?? -Infinity) + this.everyMs - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          this.taken.set(meetingId, performance.now());
           if (this.open.get(meetingId) === taken) this.open.delete(meetingId);
           try {
             const out = await this.decideAll(
@@ -33,7 +46,13 @@ export class Gathered<T, R> {
           }
         });
         this.deciding.set(meetingId, run);
-        void run.then(() => this.deciding.get(meetingId) === run && this.deciding.delete(meetingId));
+        void run.then(() => {
+          if (this.deciding.get(meetingId) !== run) return;
+          this.deciding.delete(meetingId);
+          // Nothing pending: the next request after a quiet moment is decided at once.
+          if (!this.open.has(meetingId))
+            setTimeout(() => !this.deciding.has(meetingId) && this.taken.delete(meetingId), this.everyMs).unref();
+        });
       }
       gathering.push({ item, resolve, reject });
     });

@@ -30,6 +30,9 @@ import { RoomsRepository } from './rooms.repository';
 /** How long a room found by its link is remembered (see `open`). */
 const ROOM_MEMORY_MS = 2000;
 
+/** Joins arriving within this time of the last decided ones wait to be decided together. */
+const JOINS_EVERY_MS = 50;
+
 /** A waiting guest's ticket lasts long enough for a slow teacher. */
 const WAITING_TICKET_MS = 2 * 3600 * 1000;
 
@@ -165,8 +168,9 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
    * Joins arriving together, decided together on the meeting's state (see `Gathered`): each
    * gets its answer, true when they wait for a moderator, or the reason they are refused.
    */
-  private readonly joins = new Gathered<Joining, boolean>((meetingId, joins) =>
-    this.bus.system(meetingId, (state) => this.admit(state, joins), joins[0].now),
+  private readonly joins = new Gathered<Joining, boolean>(
+    (meetingId, joins) => this.bus.system(meetingId, (state) => this.admit(state, joins), joins[0].now),
+    JOINS_EVERY_MS,
   );
 
   /**
