@@ -67,7 +67,9 @@ function connect(client, lastSeq) {
   const socket = io(base, {
     transports: ['websocket'],
     forceNew: true,
-    reconnection: false,
+    // A connection refused in a storm (a full accept queue) is tried again, as the web app does.
+    reconnectionAttempts: 5,
+    reconnectionDelay: 200,
     parser,
     auth: {
       token: client.session.sessionToken,
@@ -85,6 +87,7 @@ function connect(client, lastSeq) {
     const done = () => (clearTimeout(t), resolve());
     socket.once(SOCKET.snapshot, (s) => ((client.lastSeq = Math.max(client.lastSeq, s.seq)), done()));
     socket.once(SOCKET.fatal, (f) => (clearTimeout(t), reject(new Error(`${f.code}: ${f.message}`))));
+    socket.io.once('reconnect_failed', () => (clearTimeout(t), reject(new Error('could not connect, 6 times'))));
     // Resuming: the server sends what was missed (often nothing) once the socket is in the meeting;
     // a round trip on the socket says it is.
     if (lastSeq !== undefined)
