@@ -38,14 +38,8 @@ import { SessionsService } from '../sessions/sessions.service';
 const CLOSE_DELAY_MS = 500;
 /** Connections arriving within this time of the last welcome wait for the next, together. */
 const WELCOME_EVERY_MS = 50;
-/**
- * Comings and goings alone wait up to this long, to go out together; in a large class longer
- * (a third of a millisecond per connection, up to a second): while a class of 3,000 pours in,
- * each message goes to every socket, so the number of messages is what costs.
- */
+/** Comings and goings alone wait up to this long, to go out together. */
 const PRESENCE_BATCH_MS = 200;
-const PRESENCE_BATCH_MAX_MS = 1000;
-const presenceWait = (sockets: number) => Math.min(PRESENCE_BATCH_MAX_MS, Math.max(PRESENCE_BATCH_MS, sockets / 3));
 /** Comings and goings that may wait: arrivals, media connections, connections lost (not leaving or removals). */
 function lazy(event: LoggedEvent['event']): boolean {
   return (
@@ -300,7 +294,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
 
   /**
    * Logged events go out as they are written, several in one message: comings and goings wait up
-   * to PRESENCE_BATCH_MS (more in a large class) for the next event (a class joining at once is one message per client,
+   * to PRESENCE_BATCH_MS for the next event (a class joining at once is one message per client,
    * not one per student). Public events go to the meeting's room (encoded once); addressed ones,
    * and all of them under the participant-list lock, to each socket they are for.
    */
@@ -320,8 +314,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       if (box.timer) clearTimeout(box.timer);
       this.flush(meetingId);
     } else if (!box.timer) {
-      const sockets = this.io.sockets.adapter.rooms.get(meetingRoom(meetingId))?.size ?? 0;
-      box.timer = setTimeout(() => this.flush(meetingId), presenceWait(sockets));
+      box.timer = setTimeout(() => this.flush(meetingId), PRESENCE_BATCH_MS);
     }
   }
 
