@@ -5,25 +5,28 @@
 //   - join storm: from the first join request to every client holding its snapshot, with the
 //     join requests' (HTTP) p50/p95;
 //   - fan-out: from the presenter sending a page turn or a chat message to each client receiving
-//     its event, p50/p99 (clients and presenter share this process's clock);
+//     its event, p50/p99;
 //   - reconnect storm: every client's socket drops and comes back at once, resuming from the
 //     last event it holds (as the web app does after a blip or a server restart), until the
 //     server has answered all; then a reload storm: new sockets at once, each a fresh snapshot;
 //   - the server's CPU seconds and its memory peak (resident set, sampled every 20 ms).
+// The students are spread over BENCH_WORKERS client processes (2 unless told), which report
+// their timings here on a clock all processes share; the presenter stays in this one.
 // Prints figures; not a timed test.
-import { Agent, request } from 'node:http';
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { io } from 'socket.io-client';
-import { cpuSeconds, Histogram, inParallel, sharedDecoding, startBenchServer } from './bench-server.mjs';
+import { clock, cpuSeconds, Histogram, startBenchServer } from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,300,1000,3000').split(',').map(Number);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const TURNS = 20;
 const MESSAGES = 5;
-const now = () => performance.now();
+const now = clock;
 const fmt = (x) => `${x.toFixed(0)} ms`;
 
 const biggest = Math.max(...SIZES);
@@ -46,65 +49,47 @@ const watchdog = setTimeout(() => {
   stopOnce().finally(() => process.exit(1));
 }, 600_000);
 
-// A browser decodes its own copy of a broadcast; here the same text is decoded once for all.
-const parser = sharedDecoding({ minLength: 200, keep: 64 });
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-const origin = new URL(base);
+/** The client processes: `ask(command, args)` runs a command in each, with its share of the students. */
+const workers = await Promise.all(
+  Array.from({ length: WORKERS }, async () => {
+    const child = fork(new URL('./bench-classroom-clients.mjs', import.meta.url), { stdio: 'inherit' });
+    const pending = new Map();
+    let next = 0;
+    child.on('message', (m) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.ok) p.resolve(m);
+      else p.reject(new Error(m.error));
+    });
+    child.on('exit', (code) => {
+      for (const p of pending.values()) p.reject(new Error(`a client process ended (${code})`));
+    });
+    await new Promise((r) => child.once('message', r));
+    const call = (command, args = {}) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        child.send({ id, command, args });
+      });
+    // Node's http pool for the joins, shared out: 256 sockets in all.
+    await call('start', { base, maxSockets: Math.ceil(256 / WORKERS) });
+    return { child, call };
+  }),
+);
+const ask = (command, args) => Promise.all(workers.map((w, k) => w.call(command, args?.(k) ?? {})));
 
-/** POST /api/join/:code with Node's http (fetch's pool queues a storm behind a few sockets). */
-function join(code, name) {
-  const body = JSON.stringify({ name, audioMode: 'listen-only' });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: origin.hostname,
-        port: origin.port,
-        path: `/api/join/${code}`,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`join ${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/**
- * A socket for this session, keeping the last seq it holds; resolves once its snapshot arrived,
- * or with `lastSeq` (a reconnection, as the web app makes one) once the server has answered.
- */
-function connect(session, onEvents, lastSeq) {
-  const client = { session, lastSeq: lastSeq ?? 0, socket: null };
+/** The presenter's socket; resolves once its snapshot arrived. */
+function connect(session) {
   const socket = io(base, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    parser,
-    auth: { token: session.sessionToken, protocol: PROTOCOL_VERSION, ...(lastSeq === undefined ? {} : { lastSeq }) },
-  });
-  client.socket = socket;
-  socket.on(SOCKET.events, (events) => {
-    client.lastSeq = Math.max(client.lastSeq, events.at(-1).seq);
-    onEvents(events);
+    auth: { token: session.sessionToken, protocol: PROTOCOL_VERSION },
   });
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no snapshot within 60 s')), 60_000);
-    const done = () => (clearTimeout(t), resolve(client));
-    socket.once(SOCKET.snapshot, (s) => ((client.lastSeq = Math.max(client.lastSeq, s.seq)), done()));
-    socket.once(SOCKET.fatal, (f) => (clearTimeout(t), reject(new Error(`${f.code}: ${f.message}`))));
-    // Resuming: the server sends what was missed (often nothing) once the socket is in the meeting;
-    // a round trip on the socket says it is.
-    if (lastSeq !== undefined)
-      socket.once('connect', () => socket.timeout(60_000).emitWithAck('clock').then(done, reject));
+    socket.once(SOCKET.snapshot, (s) => resolve({ socket, snapshot: s }));
+    socket.once(SOCKET.fatal, (f) => reject(new Error(`${f.code}: ${f.message}`)));
   });
 }
 
@@ -127,89 +112,73 @@ async function peakMemory(work) {
 
 async function measure(n) {
   const room = await post('/api/rooms', { name: `Amphi ${n}` });
-  const teacherSession = await join(room.moderatorCode, 'Professeur');
-  const teacher = await connect(teacherSession, () => {});
-
-  // Each client notes when it received what the presenter sent, by the probe's text or page.
-  const received = { turn: new Histogram(), chat: new Histogram() };
-  const sentAt = new Map();
-  const onEvents = (events) => {
-    const at = now();
-    for (const e of events) {
-      const ev = e.event;
-      const key = ev.type === 'slide.changed' ? `turn/${ev.page}` : ev.type === 'chat.sent' ? `chat/${ev.text}` : null;
-      const t = key && sentAt.get(key);
-      if (t !== undefined && t !== null) received[key.split('/')[0]].add(at - t);
-    }
-  };
+  const teacherSession = await post(`/api/join/${room.moderatorCode}`, {
+    name: 'Professeur',
+    audioMode: 'listen-only',
+  });
+  const teacher = await connect(teacherSession);
+  // Each worker's share of the students: the first `n % WORKERS` take one more.
+  const share = (k) => Math.floor(n / WORKERS) + (k < n % WORKERS ? 1 : 0);
+  const firstOf = (k) => Array.from({ length: k }, (_, j) => share(j)).reduce((a, b) => a + b, 0);
 
   // Join storm: every client at once.
   const cpu0 = cpuSeconds(pid).own;
-  const joinTimes = [];
   const t0 = now();
-  const { result: sessions, peak: joinPeak } = await peakMemory(() =>
-    inParallel(
-      Array.from({ length: n }, (_, i) => i),
-      n,
-      async (i) => {
-        const s = now();
-        const session = await join(room.viewerCode, `Élève ${i}`);
-        joinTimes.push(now() - s);
-        return connect(session, onEvents);
-      },
-    ),
+  const { result: joined, peak: joinPeak } = await peakMemory(() =>
+    ask('join', (k) => ({ code: room.viewerCode, first: firstOf(k), count: share(k) })),
   );
   const joinStorm = now() - t0;
   const joinCpu = cpuSeconds(pid).own - cpu0;
-  joinTimes.sort((a, b) => a - b);
+  const joinTimes = joined.flatMap((r) => r.joinTimes).sort((a, b) => a - b);
   const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
   // Let the last presence events drain before measuring fan-out.
   await new Promise((r) => setTimeout(r, 500));
+  await ask('receipts');
 
-  // Fan-out: page turns, then chat messages.
-  const state = await new Promise((resolve) => {
-    const s = io(base, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      auth: { token: teacherSession.sessionToken, protocol: PROTOCOL_VERSION },
-    });
-    s.once(SOCKET.snapshot, (snap) => (s.disconnect(), resolve(snap.state)));
-  });
-  const deck = state.slides.current;
-  const pages = state.slides.presentations.find((p) => p.id === deck).pages;
-  const send = (command) => teacher.socket.timeout(20_000).emitWithAck(SOCKET.command, command);
-  for (let i = 0; i < TURNS; i++) {
-    const page = 1 + ((i + 1) % pages) || 1;
-    sentAt.set(`turn/${page}`, now());
-    await send({ type: 'slide.goto', presentationId: deck, page });
-    await new Promise((r) => setTimeout(r, 100));
-    sentAt.delete(`turn/${page}`);
+  // Fan-out: page turns, then chat messages. A receipt belongs to the last probe of its key sent
+  // before it (a page comes back every few turns); each client's receipt counts once.
+  const probes = [];
+  {
+    const { state } = teacher.snapshot;
+    const deck = state.slides.current;
+    const pages = state.slides.presentations.find((p) => p.id === deck).pages;
+    const send = (command) => teacher.socket.timeout(20_000).emitWithAck(SOCKET.command, command);
+    for (let i = 0; i < TURNS; i++) {
+      const page = 1 + ((i + 1) % pages) || 1;
+      probes.push({ key: `turn/${page}`, kind: 'turn', from: now() });
+      await send({ type: 'slide.goto', presentationId: deck, page });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let i = 0; i < MESSAGES; i++) {
+      const text = `Question ${n}-${i}`;
+      probes.push({ key: `chat/${text}`, kind: 'chat', from: now() });
+      await send({ type: 'chat.send', to: null, text });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await new Promise((r) => setTimeout(r, 300));
   }
-  for (let i = 0; i < MESSAGES; i++) {
-    const text = `Question ${n}-${i}`;
-    sentAt.set(`chat/${text}`, now());
-    await send({ type: 'chat.send', to: null, text });
-    await new Promise((r) => setTimeout(r, 150));
+  const received = { turn: new Histogram(), chat: new Histogram() };
+  for (const { receipts } of await ask('receipts')) {
+    for (const [key, at] of receipts) {
+      const probe = probes.findLast((p) => p.key === key && p.from <= at);
+      if (probe) received[probe.kind].add(at - probe.from);
+    }
   }
-  await new Promise((r) => setTimeout(r, 300));
 
   // Reconnect storm: every client's connection drops and comes back at once (a network blip, a
   // server restart), resuming from the last event it holds, as the web app does.
-  const storm = async (clients, lastSeqOf) => {
-    for (const c of clients) c.socket.disconnect();
+  const storm = async (resume) => {
+    await ask('drop');
     await new Promise((r) => setTimeout(r, 200));
     const cpu = cpuSeconds(pid).own;
     const t = now();
-    const { result, peak } = await peakMemory(() =>
-      Promise.all(clients.map((c) => connect(c.session, () => {}, lastSeqOf(c)))),
-    );
-    return { clients: result, ms: now() - t, cpu: cpuSeconds(pid).own - cpu, peak };
+    const { peak } = await peakMemory(() => ask('reconnect', () => ({ resume })));
+    return { ms: now() - t, cpu: cpuSeconds(pid).own - cpu, peak };
   };
-  const reconnect = await storm(sessions, (c) => c.lastSeq);
+  const reconnect = await storm(true);
   // Reload storm: every page reloads at once: new connections, each a fresh snapshot.
-  const reload = await storm(reconnect.clients, () => undefined);
-  for (const c of reload.clients) c.socket.disconnect();
+  const reload = await storm(false);
+  await ask('close');
   teacher.socket.disconnect();
   return {
     n,
@@ -251,7 +220,7 @@ try {
   );
 } finally {
   clearTimeout(watchdog);
+  for (const w of workers) w.child.disconnect();
   await stopOnce();
-  agent.destroy();
 }
 process.exit(0);

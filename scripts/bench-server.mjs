@@ -60,6 +60,12 @@ export async function startBenchServer({ name, port, postgresPort, livekitPort, 
   return { base, post, root, stop, pid: server.pid };
 }
 
+/**
+ * Milliseconds on the machine's monotonic clock (`CLOCK_MONOTONIC`, what `process.hrtime` reads):
+ * the same in every process, so a time taken in one compares with a time taken in another.
+ */
+export const clock = () => Number(process.hrtime.bigint()) / 1e6;
+
 /** Up to `width` at a time, in order. */
 export async function inParallel(items, width, fn) {
   const out = new Array(items.length);

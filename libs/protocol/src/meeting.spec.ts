@@ -5,11 +5,15 @@ import {
   deliversTo,
   emptyMeeting,
   eventForClients,
+  foldDecision,
+  foldEvents,
   foldMeeting,
   isAudience,
   viewFor,
   MeetingEvent,
   readEvent,
+  Snapshot,
+  snapshotOnTheWire,
   type MeetingState,
 } from './meeting';
 
@@ -104,6 +108,98 @@ describe('the meeting fold', () => {
     const copy = structuredClone(s);
     foldMeeting(s, { at: 'x', event: { type: 'participant.left', participantId: A, reason: 'left' } });
     expect(s).toEqual(copy);
+  });
+});
+
+describe('folding several events at once', () => {
+  const start = emptyMeeting('00000000-0000-4000-8000-000000000001', 'Maths', '2026-11-23T09:59:00.000Z');
+  const joined = (participantId: string, name: string): MeetingEvent => ({
+    type: 'participant.joined',
+    participantId,
+    name,
+    role: 'viewer',
+    audioMode: 'listen-only',
+  });
+  const events: MeetingEvent[] = [
+    joined(A, 'Alice'),
+    joined(B, 'Bob'),
+    { type: 'presenter.changed', participantId: A },
+    { type: 'hand.raised', participantId: B },
+    { type: 'participant.media-changed', participantId: B, connected: true },
+    { type: 'participant.left', participantId: A, reason: 'disconnected' },
+    { type: 'participant.left', participantId: B, reason: 'left' },
+    joined(C, 'Chloé'),
+    joined(A, 'Alice'),
+    { type: 'participant.banned', participantId: B, device: 'd' },
+    { type: 'participant.role-changed', participantId: C, role: 'moderator' },
+    { type: 'participant.audio-mode-changed', participantId: C, audioMode: 'microphone' },
+    {
+      type: 'chat.sent',
+      messageId: '00000000-0000-4000-8000-0000000000e9',
+      from: A,
+      to: C,
+      text: 'x',
+      replyTo: null,
+      mentions: [],
+    },
+    { type: 'participant.left', participantId: C, reason: 'removed' },
+  ];
+  const logged = events.map((event, i) => ({ at: `2026-11-23T10:00:${String(i).padStart(2, '0')}.000Z`, event }));
+
+  it('reaches the state of folding them one by one, leaving the state it is given as it was', () => {
+    const copy = structuredClone(start);
+    expect(foldEvents(start, logged)).toEqual(logged.reduce(foldMeeting, start));
+    expect(start).toEqual(copy);
+    // Every prefix too: a run cut anywhere folds the same.
+    for (let n = 0; n <= logged.length; n++) {
+      expect(foldEvents(start, logged.slice(0, n))).toEqual(logged.slice(0, n).reduce(foldMeeting, start));
+    }
+  });
+
+  it('judges each event of a decision on the state just before it, unless it names its audience', () => {
+    const at = '2026-11-23T10:00:00.000Z';
+    const items = events.map((event) => ({ event }));
+    const { state, audiences } = foldDecision(start, items, at);
+    let before = start;
+    const expected = events.map((event) => {
+      const audience = audienceOf(event, before);
+      before = foldMeeting(before, { at, event });
+      return audience;
+    });
+    expect(audiences).toEqual(expected);
+    expect(audiences.at(-2)).toEqual({ participants: [A, C] });
+    expect(state).toEqual(before);
+    const named = { roles: ['moderator' as const] };
+    expect(foldDecision(start, [{ event: events[0], audience: named }], at).audiences).toEqual([named]);
+  });
+});
+
+describe('snapshots on the wire', () => {
+  it('leave out ids and defaults, and parse back to the same snapshot', () => {
+    const s = fold(
+      { type: 'participant.joined', participantId: A, name: 'Alice', role: 'moderator', audioMode: 'microphone' },
+      { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'listen-only' },
+      { type: 'participant.joined', participantId: C, name: 'Chloé', role: 'viewer', audioMode: 'listen-only' },
+      { type: 'participant.media-changed', participantId: A, connected: true },
+      { type: 'participant.status-changed', participantId: B, status: 'away' },
+      { type: 'participant.reacted', participantId: B, reaction: 'thumbs-up' },
+      { type: 'participant.left', participantId: C, reason: 'disconnected' },
+    );
+    const snapshot = { seq: 7, state: viewFor(s, { id: B, role: 'viewer' }) };
+    const wire = JSON.parse(JSON.stringify(snapshotOnTheWire(snapshot)));
+    expect(wire.state.participants[B]).toEqual({
+      name: 'Bob',
+      role: 'viewer',
+      audioMode: 'listen-only',
+      status: 'away',
+      reaction: { reaction: 'thumbs-up', at: '2026-11-23T10:00:05.000Z' },
+      joinedAt: '2026-11-23T10:00:01.000Z',
+    });
+    expect(wire.state.participants[C]).toMatchObject({ present: false, leftReason: 'disconnected' });
+    expect(wire.state.participants[A]).toMatchObject({ inMedia: true });
+    expect(Snapshot.parse(wire)).toEqual(JSON.parse(JSON.stringify(snapshot)));
+    // A snapshot in full still parses (an older server's).
+    expect(Snapshot.parse(JSON.parse(JSON.stringify(snapshot)))).toEqual(JSON.parse(JSON.stringify(snapshot)));
   });
 });
 

@@ -5,7 +5,7 @@ import { ChatState, chat } from './chat';
 import { ControlsState, controls } from './controls';
 import { LayoutState, layout } from './layout';
 import { lifecycle } from './lifecycle';
-import { ParticipantsState, participants, seesParticipant } from './participants';
+import { ParticipantsState, participants, participantsOnTheWire, seesParticipant } from './participants';
 import { PresentationsState, presentations } from './presentations';
 import { WhiteboardState, whiteboard } from './whiteboard';
 import { TimerState, timer } from './timer';
@@ -117,6 +117,17 @@ export const Snapshot = z.object({
 export type Snapshot = z.infer<typeof Snapshot>;
 
 /**
+ * A snapshot as it is sent: without what parsing it fills back in (each participant's id and
+ * fields at their default), so a large class's snapshot is about half the bytes.
+ */
+export function snapshotOnTheWire(snapshot: Snapshot): z.input<typeof Snapshot> {
+  return {
+    ...snapshot,
+    state: { ...snapshot.state, participants: participantsOnTheWire(snapshot.state.participants) },
+  };
+}
+
+/**
  * The fold: (state, event) → state. Pure, shared by the server (authority) and the web app
  * (which applies the same events to its snapshot), so both agree by construction. Each event
  * goes to the slice that declares it.
@@ -124,6 +135,57 @@ export type Snapshot = z.infer<typeof Snapshot>;
 export function foldMeeting(state: MeetingState, logged: Pick<LoggedEvent, 'at' | 'event'>): MeetingState {
   const slice = OWNER.get(logged.event.type);
   return slice ? slice.fold(state, logged.event, logged.at) : state;
+}
+
+/**
+ * Folds events in order, to the same state as `foldMeeting` one by one; a run of one slice's
+ * events goes to its `foldRun` where it has one (a restart replaying a class's joins copies the
+ * participant list once per run, not once per join).
+ */
+export function foldEvents(state: MeetingState, logged: readonly Pick<LoggedEvent, 'at' | 'event'>[]): MeetingState {
+  for (let i = 0; i < logged.length;) {
+    const slice = OWNER.get(logged[i].event.type);
+    let end = i + 1;
+    if (slice?.foldRun) {
+      while (end < logged.length && OWNER.get(logged[end].event.type) === slice) end++;
+      state = slice.foldRun(state, logged.slice(i, end));
+    } else if (slice) {
+      state = slice.fold(state, logged[i].event, logged[i].at);
+    }
+    i = end;
+  }
+  return state;
+}
+
+/**
+ * Folds one decision's events (all at `at`) and tells each one's audience: its own if it has
+ * one, else its slice's rule judged on the state just before it. Events whose audience needs no
+ * state in between are folded together (`foldEvents`).
+ */
+export function foldDecision(
+  state: MeetingState,
+  items: readonly { event: MeetingEvent; audience?: Audience | null }[],
+  at: string,
+): { state: MeetingState; audiences: (Audience | null)[] } {
+  const audiences: (Audience | null)[] = [];
+  // Events from `from` on are not folded into `state` yet.
+  let from = 0;
+  const catchUp = (to: number) => {
+    if (to > from)
+      state = foldEvents(
+        state,
+        items.slice(from, to).map(({ event }) => ({ at, event })),
+      );
+    from = to;
+  };
+  items.forEach(({ event, audience }, i) => {
+    const rule = OWNER.get(event.type)?.audience;
+    if (audience || !rule) return void audiences.push(audience ?? null);
+    catchUp(i);
+    audiences.push(rule(event, state) ?? null);
+  });
+  catchUp(items.length);
+  return { state, audiences };
 }
 
 // Versions of stored events.

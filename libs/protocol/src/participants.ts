@@ -59,10 +59,10 @@ export const Participant = z.object({
   role: Role,
   audioMode: AudioMode,
   /** Has at least one live connection (or is within the reconnect grace). */
-  present: z.boolean(),
-  inMedia: z.boolean(),
+  present: z.boolean().default(true),
+  inMedia: z.boolean().default(false),
   /** Why they are no longer present; null while present. */
-  leftReason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']).nullable(),
+  leftReason: z.enum(['left', 'disconnected', 'removed', 'meeting_ended']).nullable().default(null),
   device: z.string().optional(),
   status: z.enum(['away']).nullable().default(null),
   /** The last reaction and when it was sent; the UI shows it for REACTION_SECONDS. */
@@ -71,9 +71,43 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+/**
+ * The participant list by id. On the wire (snapshots) each participant leaves out its id, which
+ * is its key, and the fields at their default (see `participantsOnTheWire`): a large class's
+ * snapshot is about half the bytes. Parsing fills them back in.
+ */
+const ParticipantList = z
+  .record(z.string(), Participant.extend({ id: ParticipantId.optional() }))
+  .transform((list): Record<string, Participant> => {
+    const out: Record<string, Participant> = {};
+    for (const id in list) out[id] = { id, ...list[id] };
+    return out;
+  });
+
+/** The fields of a participant that parsing fills in when left out, with the value it fills. */
+const DEFAULTS = new Map<string, unknown>(
+  Object.entries(Participant.shape).flatMap(([field, schema]) =>
+    schema instanceof z.ZodDefault ? [[field, schema.def.defaultValue as unknown] as const] : [],
+  ),
+);
+
+/** The participant list as it goes out: without what parsing fills back in (ids, defaults). */
+export function participantsOnTheWire(list: Record<string, Participant>): z.input<typeof ParticipantList> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const id in list) {
+    const p = list[id] as Record<string, unknown>;
+    const wire: Record<string, unknown> = {};
+    for (const field in p) {
+      if (field !== 'id' && !(DEFAULTS.has(field) && DEFAULTS.get(field) === p[field])) wire[field] = p[field];
+    }
+    out[id] = wire;
+  }
+  return out as z.input<typeof ParticipantList>;
+}
+
 /** The participants' part of the meeting state; the defaults are a new meeting's. */
 export const ParticipantsState = z.object({
-  participants: z.record(z.string(), Participant).default(() => ({})),
+  participants: ParticipantList.default(() => ({})),
   /** Banned participants and the device hashes they joined from: neither may come back. */
   banned: z
     .object({ participants: z.array(ParticipantId), devices: z.array(z.string()) })
@@ -104,6 +138,81 @@ export function withoutDevice<T extends { device?: string }>(x: T): T {
   return x.device === undefined ? x : { ...x, device: undefined };
 }
 
+type ParticipantEvent = z.infer<
+  | typeof ParticipantJoined
+  | typeof ParticipantLeft
+  | typeof ParticipantAudioModeChanged
+  | typeof ParticipantRoleChanged
+  | typeof ParticipantMediaChanged
+  | typeof ParticipantBanned
+>;
+
+/**
+ * Folds a run of participant events. The list is copied once for the whole run and changed in
+ * place while the copy is this call's alone: a class of 1,000 joining together costs one copy
+ * of the list, not one per student (which grows with the class: quadratic).
+ */
+function foldParticipants(state: MeetingState, run: readonly { event: ParticipantEvent; at: string }[]): MeetingState {
+  let list: Record<string, Participant> | null = null;
+  const own = () => (list ??= { ...state.participants });
+  const get = (id: string): Participant | undefined => (list ?? state.participants)[id];
+  const update = (id: string, patch: Partial<Participant>) => {
+    const p = get(id);
+    if (p) own()[id] = { ...p, ...patch };
+  };
+  let s = state;
+  for (const { event: e, at } of run) {
+    switch (e.type) {
+      case 'participant.joined': {
+        const previous = get(e.participantId);
+        own()[e.participantId] = {
+          id: e.participantId,
+          name: e.name,
+          role: e.role,
+          audioMode: e.audioMode,
+          present: true,
+          leftReason: null,
+          status: previous?.status ?? null,
+          reaction: previous?.reaction ?? null,
+          inMedia: previous?.inMedia ?? false,
+          joinedAt: previous?.joinedAt ?? at,
+          // A return after a lapse carries no device: the first join's still holds for a ban.
+          ...(e.device || previous?.device ? { device: e.device ?? previous?.device } : {}),
+        };
+        break;
+      }
+      case 'participant.left':
+        // Someone who is gone neither presents nor waits with a raised hand.
+        update(e.participantId, { present: false, inMedia: false, leftReason: e.reason });
+        s = {
+          ...s,
+          presenterId: s.presenterId === e.participantId ? null : s.presenterId,
+          hands: s.hands.filter((id) => id !== e.participantId),
+        };
+        break;
+      case 'participant.audio-mode-changed':
+        update(e.participantId, { audioMode: e.audioMode });
+        break;
+      case 'participant.role-changed':
+        update(e.participantId, { role: e.role });
+        break;
+      case 'participant.media-changed':
+        update(e.participantId, { inMedia: e.connected });
+        break;
+      case 'participant.banned':
+        s = {
+          ...s,
+          banned: {
+            participants: [...s.banned.participants, e.participantId],
+            devices: e.device ? [...s.banned.devices, e.device] : s.banned.devices,
+          },
+        };
+        break;
+    }
+  }
+  return list ? { ...s, participants: list } : s;
+}
+
 export const participants = defineSlice({
   commands: [AudioSetMode, ParticipantSetRole, ParticipantLeave, ParticipantRemove],
   events: [
@@ -124,56 +233,8 @@ export const participants = defineSlice({
     'participant.remove': { who: 'moderator', rate: RATES.moderation },
     'participant.set-role': { who: 'moderator', rate: RATES.moderation },
   },
-  fold(state, e, at) {
-    switch (e.type) {
-      case 'participant.joined': {
-        const previous = state.participants[e.participantId];
-        return {
-          ...state,
-          participants: {
-            ...state.participants,
-            [e.participantId]: {
-              id: e.participantId,
-              name: e.name,
-              role: e.role,
-              audioMode: e.audioMode,
-              present: true,
-              leftReason: null,
-              status: previous?.status ?? null,
-              reaction: previous?.reaction ?? null,
-              inMedia: previous?.inMedia ?? false,
-              joinedAt: previous?.joinedAt ?? at,
-              // A return after a lapse carries no device: the first join's still holds for a ban.
-              ...(e.device || previous?.device ? { device: e.device ?? previous?.device } : {}),
-            },
-          },
-        };
-      }
-      case 'participant.left': {
-        // Someone who is gone neither presents nor waits with a raised hand.
-        const s = updateParticipant(state, e.participantId, { present: false, inMedia: false, leftReason: e.reason });
-        return {
-          ...s,
-          presenterId: s.presenterId === e.participantId ? null : s.presenterId,
-          hands: s.hands.filter((id) => id !== e.participantId),
-        };
-      }
-      case 'participant.audio-mode-changed':
-        return updateParticipant(state, e.participantId, { audioMode: e.audioMode });
-      case 'participant.role-changed':
-        return updateParticipant(state, e.participantId, { role: e.role });
-      case 'participant.media-changed':
-        return updateParticipant(state, e.participantId, { inMedia: e.connected });
-      case 'participant.banned':
-        return {
-          ...state,
-          banned: {
-            participants: [...state.banned.participants, e.participantId],
-            devices: e.device ? [...state.banned.devices, e.device] : state.banned.devices,
-          },
-        };
-    }
-  },
+  fold: (state, event, at) => foldParticipants(state, [{ event, at }]),
+  foldRun: foldParticipants,
   view(view, state, who) {
     const participants = Object.fromEntries(
       Object.entries(state.participants)

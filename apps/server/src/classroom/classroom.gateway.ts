@@ -18,6 +18,7 @@ import {
   loggedForClients,
   PROTOCOL_VERSION,
   SOCKET,
+  snapshotOnTheWire,
   type CommandReply,
   type ErrorCode,
   type LoggedEvent,
@@ -46,6 +47,20 @@ function lazy(event: LoggedEvent['event']): boolean {
     event.type === 'participant.media-changed' ||
     (event.type === 'participant.left' && event.reason === 'disconnected')
   );
+}
+
+/** A snapshot ready to write to sockets: its encoded packets and the options to write them with. */
+interface EncodedSnapshot {
+  packets: Parameters<Socket['client']['_packet']>[0];
+  opts: Parameters<Socket['client']['_packet']>[1];
+}
+
+/**
+ * socket.io's in-memory adapter's own encoding of a broadcast (not in its typings): the packets,
+ * and in `opts` the WebSocket frame computed once for every socket.
+ */
+interface BroadcastEncoder {
+  _encode(packet: unknown, opts: object): unknown[];
 }
 
 /** A connection waiting for its snapshot (or the events it missed). */
@@ -237,8 +252,8 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       c.participants.add(participantId);
     }
     for (const [key, c] of classes) {
-      const packets = this.encodedSnapshot(m, key, c.view, c.participants);
-      for (const socket of c.sockets) socket.client._packet(packets, { preEncoded: true });
+      const { packets, opts } = this.encodedSnapshot(m, key, c.view, c.participants);
+      for (const socket of c.sockets) socket.client._packet(packets, opts);
     }
   }
 
@@ -248,23 +263,33 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
    * a large class is hundreds of kilobytes of JSON. A snapshot shared by a role leaves out who it
    * is for (each client's session says); a personal one names them.
    */
-  private readonly encoded = new WeakMap<MeetingState, Map<string, unknown>>();
+  private readonly encoded = new WeakMap<MeetingState, Map<string, EncodedSnapshot>>();
 
-  private encodedSnapshot(m: { seq: number; state: MeetingState }, key: string, view: MeetingState, who: Set<string>) {
+  private encodedSnapshot(
+    m: { seq: number; state: MeetingState },
+    key: string,
+    view: MeetingState,
+    who: Set<string>,
+  ): EncodedSnapshot {
     let byClass = this.encoded.get(m.state);
     if (!byClass) this.encoded.set(m.state, (byClass = new Map()));
-    let packets = byClass.get(key);
-    if (!packets) {
+    let encoded = byClass.get(key);
+    if (!encoded) {
       const you = key.startsWith('role:') ? {} : { you: [...who][0] };
       // 2: socket.io's EVENT packet, as `emit` would make it.
-      packets = this.io.encoder.encode({
+      const packet = {
         type: 2,
         nsp: '/',
-        data: [SOCKET.snapshot, { seq: m.seq, ...you, state: view }],
-      });
-      byClass.set(key, packets);
+        data: [SOCKET.snapshot, snapshotOnTheWire({ seq: m.seq, ...you, state: view })],
+      };
+      // Encoded as a broadcast is: the adapter also frames it for the WebSocket once, so each
+      // socket writes the same bytes instead of converting hundreds of kilobytes of text each.
+      const opts = { preEncoded: true };
+      const adapter = this.io.of('/').adapter as unknown as Partial<BroadcastEncoder>;
+      const packets = adapter._encode ? adapter._encode(packet, opts) : this.io.encoder.encode(packet);
+      byClass.set(key, (encoded = { packets: packets as EncodedSnapshot['packets'], opts }));
     }
-    return packets as Parameters<Socket['client']['_packet']>[0];
+    return encoded;
   }
 
   /**

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  audienceOf,
   viewClass,
   viewFor,
   emptyMeeting,
-  foldMeeting,
+  foldDecision,
+  foldEvents,
   type LoggedEvent,
   type MeetingState,
   type Snapshot,
@@ -40,7 +40,12 @@ interface LiveMeeting {
   writing: Promise<void> | null;
   /** Tail of the per-meeting queue: decisions and snapshots run one at a time, in order. */
   queue: Promise<unknown>;
+  /** The last events written, in order (up to RECENT_EVENTS or more): what a reconnection missed, read without PostgreSQL. */
+  recent: LoggedEvent[];
 }
+
+/** Events kept in memory per running meeting for reconnections (a blip, a reload storm). */
+const RECENT_EVENTS = 2000;
 
 /** A decision: the events to append, what to answer the caller, and what must be stored before the events. */
 export interface Decision<R> {
@@ -102,6 +107,14 @@ export class MeetingsService {
     return this.repo.listRunning().then((ms) => ms.map((m) => m.id));
   }
 
+  /**
+   * Whether `test` holds of the state with every decision made so far (some perhaps still being
+   * written): when it does, a decision that would change nothing need not wait its turn.
+   */
+  async holds(meetingId: string, test: (state: MeetingState) => boolean): Promise<boolean> {
+    return test((await this.load(meetingId)).ahead);
+  }
+
   /** The meeting's current state, loading and folding its log on first use. */
   async state(meetingId: string): Promise<{ seq: number; state: MeetingState; roomId: string }> {
     const m = await this.load(meetingId);
@@ -132,13 +145,8 @@ export class MeetingsService {
         if (m.ahead.endedAt) throw new CommandError('meeting_ended', 'The meeting has ended');
         // Each event's audience is judged on the state just before it (a private message's two
         // ends), and the state after the last one is what the next decision is made on.
-        let after = m.ahead;
-        const at = now.toISOString();
-        const timed = items.map((i) => {
-          const audience = i.audience ?? audienceOf(i.event, after);
-          after = foldMeeting(after, { at, event: i.event });
-          return { ...i, audience, at: now };
-        });
+        const { state: after, audiences } = foldDecision(m.ahead, items, now.toISOString());
+        const timed = items.map((i, k) => ({ ...i, audience: audiences[k], at: now }));
         m.ahead = after;
         const written = new Promise<void>((resolve, reject) =>
           m.waiting.push({ items: timed, after, before, written: resolve, failed: reject }),
@@ -168,6 +176,8 @@ export class MeetingsService {
       .then(
         (logged) => {
           let from = 0;
+          m.recent.push(...logged);
+          if (m.recent.length > 2 * RECENT_EVENTS) m.recent.splice(0, m.recent.length - RECENT_EVENTS);
           for (const d of batch) {
             const mine = logged.slice(from, (from += d.items.length));
             m.state = d.after;
@@ -246,8 +256,18 @@ export class MeetingsService {
 
   private readonly views = new WeakMap<MeetingState, Map<string, MeetingState>>();
 
-  /** Every event after `seq`, for the caller to filter per participant (several resuming at once). */
-  eventsAfter(meetingId: string, afterSeq: number): Promise<LoggedEvent[]> {
+  /**
+   * Every event after `seq`, for the caller to filter per participant (several resuming at
+   * once): from memory when the meeting's recent events reach back that far.
+   */
+  async eventsAfter(meetingId: string, afterSeq: number): Promise<LoggedEvent[]> {
+    const m = await this.live.get(meetingId);
+    if (m && afterSeq >= m.seq) return [];
+    const recent = m?.recent ?? [];
+    const whole = recent.length > 0 && recent.at(-1)!.seq === m!.seq && m!.seq - recent[0].seq === recent.length - 1;
+    if (whole && recent[0].seq <= afterSeq + 1) {
+      return recent.slice(afterSeq + 1 - recent[0].seq);
+    }
     return this.repo.eventsAfter(meetingId, afterSeq);
   }
 
@@ -271,8 +291,9 @@ export class MeetingsService {
     if (!row) throw new CommandError('not_found', 'No such meeting');
     let state = emptyMeeting(row.id, row.roomName, row.startedAt.toISOString());
     const events = await this.repo.eventsAfter(meetingId, 0);
-    for (const e of events) state = foldMeeting(state, e);
+    state = foldEvents(state, events);
     return {
+      recent: events.slice(-RECENT_EVENTS),
       roomId: row.roomId,
       seq: events.at(-1)?.seq ?? 0,
       state,

@@ -49,6 +49,9 @@ export class PresenceService implements OnModuleInit, OnApplicationBootstrap {
     if (!sockets) this.connections.set(meetingId, (sockets = new Map()));
     sockets.set(participantId, (sockets.get(participantId) ?? 0) + 1);
     this.deadlines.clear(meetingId, grace(participantId));
+    // Still present (a reload, a blip within the grace): nothing to decide, so no turn of the
+    // meeting's queue; a class reconnecting at once does not queue 1,000 empty decisions.
+    if (await this.meetings.holds(meetingId, (state) => state.participants[participantId]?.present === true)) return;
     await this.bus.system(meetingId, (state) => {
       const p = state.participants[participantId];
       if (!p || p.present) return { events: [] };

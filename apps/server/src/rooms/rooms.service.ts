@@ -8,6 +8,7 @@ import {
   type JoinInfo,
   type JoinResponse,
   type MeetingSettings,
+  type MeetingState,
   type WaitingResponse,
   type WaitingStatus,
 } from '@estrade/protocol';
@@ -15,7 +16,8 @@ import { RUNTIME, type Runtime } from '../config/config';
 import type { RoomEntity } from '../database/entities';
 import { CommandError } from '../meetings/command-error';
 import { endsAt } from '../meetings/duration';
-import { CommandBus, type Emit } from '../meetings/command-bus';
+import { CommandBus, type Emit, type SystemDecision } from '../meetings/command-bus';
+import { Gathered } from '../meetings/gathered';
 import { MeetingsService } from '../meetings/meetings.service';
 import { PresentationsService } from '../presentations/presentations.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -27,6 +29,9 @@ import { RoomsRepository } from './rooms.repository';
 
 /** How long a room found by its link is remembered (see `open`). */
 const ROOM_MEMORY_MS = 2000;
+
+/** Joins arriving within this time of the last decided ones wait to be decided together. */
+const JOINS_EVERY_MS = 50;
 
 /** A waiting guest's ticket lasts long enough for a slow teacher. */
 const WAITING_TICKET_MS = 2 * 3600 * 1000;
@@ -139,74 +144,17 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     const device = hashAccessCode(`${room.id}/${client.device}`);
     const participantId = randomUUID();
     const { name, audioMode } = request;
+    const joining: Joining = { room, role, participantId, name, audioMode, device, now };
     let meetingId = await this.meetings.ensureRunning(room, now);
-    const decide = () =>
-      this.bus.system(
-        meetingId,
-        (state) => {
-          if (state.banned.devices.includes(device)) {
-            throw new CommandError('banned', 'A moderator has removed you from this meeting');
-          }
-          // The meeting's first settings come from the room, logged as it starts.
-          const settings = state.settings ?? roomSettings(room);
-          const start: Emit[] = state.settings
-            ? []
-            : [
-                {
-                  type: 'settings.changed',
-                  settings,
-                  endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
-                },
-                // Every meeting starts on the default deck: a welcome page, then blank pages.
-                this.presentations.defaultDeckEvent(),
-              ];
-          if (role === 'viewer') {
-            const present = Object.values(state.participants).filter((p) => p.present).length;
-            if (settings.maxParticipants !== null && present >= settings.maxParticipants) {
-              throw new CommandError('room_full', 'The meeting is full');
-            }
-            if (settings.guestPolicy === 'always-deny') {
-              throw new CommandError('guests_denied', 'This meeting does not accept more participants');
-            }
-            if (settings.guestPolicy === 'ask-moderator') {
-              return {
-                events: [
-                  ...start,
-                  {
-                    actor: participantId,
-                    event: { type: 'guest.waiting', guestId: participantId, name, audioMode, device },
-                  },
-                ],
-                result: true,
-              };
-            }
-          }
-          return {
-            events: [
-              ...start,
-              {
-                actor: participantId,
-                event: { type: 'participant.joined', participantId, name, role, audioMode, device },
-              },
-              // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
-              ...(role === 'moderator' && !state.presenterId
-                ? [{ actor: participantId, event: { type: 'presenter.changed' as const, participantId } }]
-                : []),
-            ],
-            result: false,
-          };
-        },
-        now,
-      );
     let waits: boolean;
     try {
-      waits = await decide();
+      waits = await this.joins.add(meetingId, joining);
     } catch (err) {
       // The meeting remembered as running has ended (from another server): start the next one.
       if (!(err instanceof CommandError && err.code === 'meeting_ended')) throw err;
       this.meetings.forgetRunning(room.id);
       meetingId = await this.meetings.ensureRunning(room, now);
-      waits = await decide();
+      waits = await this.joins.add(meetingId, joining);
     }
     if (waits) {
       this.lastAsked.set(participantId, { meetingId, at: now.getTime() });
@@ -214,6 +162,71 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
       return { waiting: true, ticket: sessionToken };
     }
     return { meetingId, participantId, ...this.sessions.issue(participantId, meetingId, now.getTime()) };
+  }
+
+  /**
+   * Joins arriving together, decided together on the meeting's state (see `Gathered`): each
+   * gets its answer, true when they wait for a moderator, or the reason they are refused.
+   */
+  private readonly joins = new Gathered<Joining, boolean>(
+    (meetingId, joins) => this.bus.system(meetingId, (state) => this.admit(state, joins), joins[0].now),
+    JOINS_EVERY_MS,
+  );
+
+  /**
+   * The events of these joins, in order, each judged as if the ones before it were folded:
+   * the room's settings are logged as the meeting starts, the first moderator in presents.
+   */
+  private admit(state: MeetingState, joins: Joining[]): SystemDecision<(boolean | CommandError)[]> {
+    // The meeting's first settings come from the room, logged as it starts.
+    const settings = state.settings ?? roomSettings(joins[0].room);
+    const events: Emit[] = state.settings
+      ? []
+      : [
+          {
+            type: 'settings.changed',
+            settings,
+            endsAt: endsAt(state.startedAt, settings, this.runtime.config.minuteMs),
+          },
+          // Every meeting starts on the default deck: a welcome page, then blank pages.
+          this.presentations.defaultDeckEvent(),
+        ];
+    let present =
+      settings.maxParticipants === null ? 0 : Object.values(state.participants).filter((p) => p.present).length;
+    let presenterId = state.presenterId;
+    const result = joins.map(({ role, participantId, name, audioMode, device }) => {
+      if (state.banned.devices.includes(device)) {
+        return new CommandError('banned', 'A moderator has removed you from this meeting');
+      }
+      if (role === 'viewer') {
+        if (settings.maxParticipants !== null && present >= settings.maxParticipants) {
+          return new CommandError('room_full', 'The meeting is full');
+        }
+        if (settings.guestPolicy === 'always-deny') {
+          return new CommandError('guests_denied', 'This meeting does not accept more participants');
+        }
+        if (settings.guestPolicy === 'ask-moderator') {
+          events.push({
+            actor: participantId,
+            event: { type: 'guest.waiting', guestId: participantId, name, audioMode, device },
+          });
+          return true;
+        }
+      }
+      events.push({
+        actor: participantId,
+        event: { type: 'participant.joined', participantId, name, role, audioMode, device },
+      });
+      present++;
+      // As in BigBlueButton, the first moderator in takes the presenter role if nobody has it.
+      if (role === 'moderator' && !presenterId) {
+        presenterId = participantId;
+        events.push({ actor: participantId, event: { type: 'presenter.changed', participantId } });
+      }
+      return false;
+    });
+    // Nobody came in: the meeting does not start on refusals alone.
+    return { events: result.some((r) => !(r instanceof CommandError)) ? events : [], result };
   }
 
   /**
@@ -287,11 +300,18 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
     if (!looksLikeAccessCode(code)) throw new CommandError('invalid_code', 'This link is not valid');
     const hash = hashAccessCode(code);
     const known = this.opened.get(hash);
-    let found = known && Date.now() - known.at < ROOM_MEMORY_MS ? known.found : null;
-    if (!found) {
-      found = await this.repo.findByCodeHash(hash);
-      if (found) this.opened.set(hash, { found, at: Date.now() });
+    let lookup = known && Date.now() - known.at < ROOM_MEMORY_MS ? known.found : null;
+    if (!lookup) {
+      // The look-up itself is remembered: a class arriving in the same moment waits for one read.
+      const at = Date.now();
+      const reading = (lookup = this.repo.findByCodeHash(hash));
+      this.opened.set(hash, { found: reading, at });
+      reading.then(
+        (f) => !f && this.opened.get(hash)?.found === reading && this.opened.delete(hash),
+        () => this.opened.get(hash)?.found === reading && this.opened.delete(hash),
+      );
     }
+    const found = await lookup;
     if (!found) throw new CommandError('invalid_code', 'This link is not valid');
     if (found.room.closedAt) throw new CommandError('room_closed', 'This room is closed');
     return found;
@@ -299,7 +319,7 @@ export class RoomsService implements OnModuleInit, OnModuleDestroy {
 
   private readonly opened = new Map<
     string,
-    { found: { room: RoomEntity; role: 'moderator' | 'viewer' }; at: number }
+    { found: Promise<{ room: RoomEntity; role: 'moderator' | 'viewer' } | null>; at: number }
   >();
 }
 
@@ -313,6 +333,17 @@ function orBusy<T>(hashing: Promise<T>): Promise<T> {
 /** The password guards the students' link; the moderators' link is itself the secret. */
 function passwordApplies(room: RoomEntity, role: 'moderator' | 'viewer'): boolean {
   return role === 'viewer' && room.passwordHash !== null;
+}
+
+/** A join request past its room's door, waiting for the meeting's decision. */
+interface Joining {
+  room: RoomEntity;
+  role: 'moderator' | 'viewer';
+  participantId: string;
+  name: string;
+  audioMode: AudioMode;
+  device: string;
+  now: Date;
 }
 
 function roomSettings(room: RoomEntity): MeetingSettings {
