@@ -1,4 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * A PDF command-line tool (qpdf, poppler's pdftoppm, pdftotext, pdfinfo) run on untrusted bytes:
@@ -47,8 +49,111 @@ function canUnshareNet(): Promise<boolean> {
  * Runs `binary args` under the limits and resolves with what it printed; rejects with a
  * ToolError when it is missing, runs out of time, exits non-zero or prints too much.
  * `onStderrLine` sees each line it writes to standard error as it comes (progress).
+ *
+ * The tool is started by a small resident Node process (pdf-tool-runner.ts) rather than by the
+ * server: Node starts a process with fork(), whose cost grows with the parent's memory, and the
+ * server with its pdf.js threads takes some 50 ms per tool (blocking its event loop meanwhile)
+ * where the runner takes 3 — most of the time a one-page document takes. Where the runner cannot
+ * run, the server starts the tool itself.
  */
-export async function runTool(
+export function runTool(
+  binary: string,
+  args: string[],
+  limits: ToolLimits,
+  onStderrLine?: (line: string) => void,
+): Promise<{ stdout: Buffer; stderr: string }> {
+  return runner.run({ binary, args, limits, progress: Boolean(onStderrLine) }, onStderrLine);
+}
+
+/** What the server asks the runner, and what the runner answers. */
+export type RunnerRequest = { id: number; binary: string; args: string[]; limits: ToolLimits; progress: boolean };
+export type RunnerReply =
+  | { id: number; line: string }
+  | { id: number; stdout: Uint8Array; stderr: string }
+  | { id: number; failure: ToolFailure; message: string };
+
+interface Pending {
+  resolve(r: { stdout: Buffer; stderr: string }): void;
+  reject(err: Error): void;
+  onStderrLine?: (line: string) => void;
+}
+
+class ToolRunner {
+  private child: ChildProcess | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly file = path.join(__dirname, 'pdf-tool-runner.js')) {}
+
+  run(
+    request: Omit<RunnerRequest, 'id'>,
+    onStderrLine?: (line: string) => void,
+  ): Promise<{ stdout: Buffer; stderr: string }> {
+    const child = this.start();
+    if (!child) return runToolHere(request.binary, request.args, request.limits, onStderrLine);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onStderrLine });
+      child.ref();
+      (child.channel as { ref?(): void } | undefined)?.ref?.();
+      child.send({ id, ...request } satisfies RunnerRequest);
+    });
+  }
+
+  /** The runner, started on first use (and again after it died); null where it cannot be. */
+  private start(): ChildProcess | null {
+    if (this.child) return this.child;
+    // Under ts-jest there is no compiled runner: the server starts tools itself.
+    if (!existsSync(this.file)) return null;
+    const child = fork(this.file, [], {
+      env: ENV,
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    child.on('message', (r: RunnerReply) => this.onReply(r));
+    child.on('exit', () => {
+      if (this.child === child) this.child = null;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(new ToolError('failed', 'the PDF tool runner stopped'));
+      }
+    });
+    child.on('error', () => child.kill('SIGKILL'));
+    this.child = child;
+    this.idle();
+    return child;
+  }
+
+  private onReply(r: RunnerReply) {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    if ('line' in r) return p.onStderrLine?.(r.line);
+    this.pending.delete(r.id);
+    if ('failure' in r) p.reject(new ToolError(r.failure, r.message));
+    else p.resolve({ stdout: Buffer.from(r.stdout), stderr: r.stderr });
+    this.idle();
+  }
+
+  /** With nothing running, the runner does not keep the server's process alive. */
+  private idle() {
+    if (this.pending.size > 0 || !this.child) return;
+    this.child.unref();
+    (this.child.channel as { unref?(): void } | undefined)?.unref?.();
+  }
+}
+
+const runner = new ToolRunner();
+
+const running = new Set<ChildProcess>();
+
+/** Ends every tool this process started (the runner, when the server is gone). */
+export function killRunningTools() {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/** runTool in this process: the runner's own way of starting a tool. */
+export async function runToolHere(
   binary: string,
   args: string[],
   limits: ToolLimits,
@@ -68,6 +173,7 @@ export async function runTool(
   const maxOutput = limits.outputBytes ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
     const child = spawn(command, commandArgs, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     const stdout: Buffer[] = [];
     let outputBytes = 0;
     let stderr = '';
@@ -96,6 +202,7 @@ export async function runTool(
       for (const line of lines) onStderrLine(line);
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
+      running.delete(child);
       clearTimeout(timer);
       reject(
         err.code === 'ENOENT'
@@ -104,6 +211,7 @@ export async function runTool(
       );
     });
     child.on('close', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       if (failure) return reject(failure);
       if (pending && onStderrLine) onStderrLine(pending);
