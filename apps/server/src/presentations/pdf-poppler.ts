@@ -100,7 +100,8 @@ export class PopplerPages {
   ): Promise<{ texts: string[]; sizes: PageSize[] }> {
     const count = range.to - range.from + 1;
     const pages = ['-f', String(range.from), '-l', String(range.to)];
-    const [texts, sizes] = await Promise.all([
+    // All three settle before a failure is told: pdf.js then redraws the range alone.
+    const [texts, sizes, drawn] = await Promise.allSettled([
       runTool(this.tool('pdftotext'), [...pages, '-enc', 'UTF-8', file, '-'], this.limits(TEXT_LIMIT)).then((r) =>
         splitPages(r.stdout.toString('utf8'), count),
       ),
@@ -109,7 +110,11 @@ export class PopplerPages {
       ),
       this.thumbnails(file, range, thumbsDir, width, onPage),
     ]);
-    return { texts, sizes };
+    for (const r of [drawn, texts, sizes]) if (r.status === 'rejected') throw r.reason;
+    return {
+      texts: (texts as PromiseFulfilledResult<string[]>).value,
+      sizes: (sizes as PromiseFulfilledResult<PageSize[]>).value,
+    };
   }
 
   private async thumbnails(
@@ -135,6 +140,8 @@ export class PopplerPages {
       String(width),
       '-scale-to-y',
       '-1',
+      // Without it, a page turned a quarter gets the width meant for its height.
+      '-scale-dimension-before-rotation',
       '-jpeg',
       '-jpegopt',
       'quality=80',

@@ -339,9 +339,11 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
       }
-      await this.repo.save({ fileId, format, bytes: received.bytes, pages }, new Date());
+      // Pages are read while the row is written: a one-page document takes little longer.
+      const saved = this.repo.save({ fileId, format, bytes: received.bytes, pages }, new Date());
+      this.startProcessing(fileId, pages, saved);
+      await saved;
       logger.info({ fileId, format, pages, ms: Date.now() - started }, 'presentation stored');
-      this.startProcessing(fileId, pages);
       return { fileId, format, pages, processed: false, cached: false };
     } catch (err) {
       await rm(tmp, { force: true });
@@ -358,7 +360,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
    * Text, sizes and thumbnails of every page, read by poppler in ranges that keep every core busy
    * (a range it fails on goes to pdf.js); then `presentation.processed`.
    */
-  private startProcessing(fileId: string, pages: number) {
+  private startProcessing(fileId: string, pages: number, saved: Promise<unknown> = Promise.resolve()) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
     // Pages, not calls: a range poppler gave up on half-way is read again by pdf.js.
@@ -383,6 +385,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
         this.textPath(fileId),
         JSON.stringify({ texts: parts.flatMap((p) => p.texts), sizes: parts.flatMap((p) => p.sizes) }),
       );
+      await saved;
       await this.repo.markProcessed(fileId, new Date());
       logger.info({ fileId, pages, ms: Date.now() - started }, 'presentation processed');
     };
