@@ -112,14 +112,18 @@ class ToolRunner {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     child.on('message', (r: RunnerReply) => this.onReply(r));
-    child.on('exit', () => {
-      if (this.child === child) this.child = null;
+    // Gone (or never started): what it was running fails, and the next tool starts a new one.
+    const lost = () => {
+      if (this.child !== child) return;
+      this.child = null;
+      child.kill('SIGKILL');
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
         p.reject(new ToolError('failed', 'the PDF tool runner stopped'));
       }
-    });
-    child.on('error', () => child.kill('SIGKILL'));
+    };
+    child.on('exit', lost);
+    child.on('error', lost);
     this.child = child;
     this.idle();
     return child;

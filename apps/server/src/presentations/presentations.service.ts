@@ -54,6 +54,11 @@ const THUMB_WIDTH = 150;
  */
 const JOBS_PER_WORKER = 4;
 const MAX_PAGES_PER_JOB = 16;
+/**
+ * Fewer pages than this per poppler range do not pay for the three more processes another range
+ * starts: a three-page document took about twice as long as three ranges as in one.
+ */
+const MIN_PAGES_PER_RANGE = 4;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -379,7 +384,9 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       const source = (await exists(readable)) ? readable : this.pdfPath(fileId);
       await mkdir(thumbs, { recursive: true });
       const parts = await Promise.all(
-        planRanges(pages, this.poppler.concurrency).map((r) => this.readPages(fileId, source, r, thumbs, onPage)),
+        planRanges(pages, Math.min(this.poppler.concurrency, Math.ceil(pages / MIN_PAGES_PER_RANGE))).map((r) =>
+          this.readPages(fileId, source, r, thumbs, onPage),
+        ),
       );
       await writeFile(
         this.textPath(fileId),
