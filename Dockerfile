@@ -12,12 +12,13 @@ RUN npx tsc -b libs/protocol apps/server && npm run build -w @estrade/web && npm
 
 FROM node:24-bookworm-slim
 # LibreOffice converts ODF and Office uploads (kept running, driven through python3-uno);
-# unshare (util-linux) sandboxes it; fonts for slides; qpdf rebuilds damaged PDFs (under
-# prlimit, util-linux too).
+# unshare (util-linux) sandboxes it; fonts for slides; qpdf rebuilds damaged PDFs and
+# poppler-utils (pdftoppm, pdftotext, pdfinfo) read each page's thumbnail, text and size, all
+# under prlimit (util-linux too).
 RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
      libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui python3-uno \
-     fonts-dejavu-core fonts-liberation2 util-linux qpdf \
+     fonts-dejavu-core fonts-liberation2 util-linux qpdf poppler-utils \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production

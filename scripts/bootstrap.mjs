@@ -65,9 +65,10 @@ await livekitBuilt;
 // 3. System packages, from Debian when root: LibreOffice converts ODF and Office uploads (the
 // server starts without it and refuses those uploads with a clear message), kept running and
 // driven through python3-uno; qpdf rebuilds damaged PDFs (without it they are refused as broken,
-// and the tests that upload them fail); Chromium and
-// poppler-utils (pdfinfo, pdftocairo: a second opinion on page counts, and the benchmark's
-// baseline) are for the tests.
+// and the tests that upload them fail); poppler-utils (pdftoppm, pdftotext, pdfinfo) reads each
+// page's thumbnail, text and size, three times faster than pdf.js, which does it without them
+// (the tests also use pdfinfo and pdftocairo: a second opinion on page counts, the benchmark's
+// baseline); Chromium is for the tests.
 const wanted = [];
 if (!has('soffice'))
   wanted.push(
@@ -82,7 +83,7 @@ if (!has('soffice'))
 if (spawnSync('/usr/bin/python3', ['-c', 'import uno'], { stdio: 'ignore' }).status !== 0) wanted.push('python3-uno');
 if (!has('qpdf')) wanted.push('qpdf');
 if (forTests && !existsSync('/usr/bin/chromium')) wanted.push('chromium');
-if (forTests && !has('pdfinfo')) wanted.push('poppler-utils');
+if (!has('pdftoppm') || !has('pdftotext') || !has('pdfinfo')) wanted.push('poppler-utils');
 if (wanted.length > 0) {
   if (!isRoot) {
     const msg = `missing Debian packages: ${wanted.join(' ')} (apt-get install ${wanted.join(' ')})`;

@@ -9,6 +9,13 @@ describe('configuration', () => {
     expect(c.livekit.kind).toBe('embedded');
   });
 
+  it('finds poppler on PATH unless given its folder, relative to the checkout', () => {
+    expect(parseConfig({}, '/srv/estrade').slides.popplerDir).toBeNull();
+    expect(parseConfig({ POPPLER_DIR: 'tools/poppler/bin' }, '/srv/estrade').slides.popplerDir).toBe(
+      '/srv/estrade/tools/poppler/bin',
+    );
+  });
+
   it('reads limits, the trusted proxies and the LMS origins allowed to frame the classroom', () => {
     const d = parseConfig({}, '/srv');
     expect(d.limits).toEqual({ joins: { burst: 200, everyMs: 100 }, rooms: { burst: 100, everyMs: 6000 } });

@@ -62,6 +62,11 @@ const Env = z.object({
   /** qpdf, which rebuilds damaged PDFs (a broken cross-reference table) before they are refused. */
   QPDF_BINARY: z.string().optional(),
   /**
+   * The folder holding poppler's pdftoppm, pdftotext and pdfinfo (Debian: poppler-utils), which
+   * read each page's text, size and thumbnail; by default found on PATH. Without them, pdf.js does.
+   */
+  POPPLER_DIR: z.string().optional(),
+  /**
    * Per client address (a whole school behind one router counts as one): joins and join-page
    * lookups, at once and then a minute; rooms created, at once and then an hour.
    */
@@ -130,6 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
       pdfWorkers: e.PDF_WORKERS ?? Math.min(4, Math.max(1, os.availableParallelism())),
       soffice: e.SOFFICE_BINARY ?? 'soffice',
       qpdf: e.QPDF_BINARY ?? 'qpdf',
+      popplerDir: e.POPPLER_DIR ? path.resolve(repoRoot, e.POPPLER_DIR) : null,
     },
     database: e.DATABASE_URL
       ? ({ kind: 'external', url: e.DATABASE_URL } as const)

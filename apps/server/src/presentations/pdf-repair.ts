@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CommandError } from '../meetings/command-error';
 import { logger } from '../logging/logger';
+import { runTool, type ToolError } from './pdf-tool';
 
 /**
  * Damaged PDFs rebuilt by qpdf (Debian's `qpdf`), which reconstructs a broken cross-reference
@@ -10,9 +10,8 @@ import { logger } from '../logging/logger';
  * rebuilt file is the one we store: every browser then opens a sound PDF instead of re-indexing
  * a damaged one on each student's machine, and pdf.js gets a second chance at a file it refused.
  *
- * qpdf reads untrusted bytes, so it runs without a shell, under a time limit (then SIGKILL), an
- * address-space limit and a file-size limit (prlimit: a crafted file cannot fill the disk), and
- * writes only to the given output, in the presentation's own folder.
+ * qpdf reads untrusted bytes, so it runs as pdf-tool.ts runs such tools (no shell, prlimit,
+ * SIGKILL past its time) and writes only to the given output, in the presentation's own folder.
  */
 export interface RepairOptions {
   qpdf: string;
@@ -93,9 +92,6 @@ export async function readOrRepair(
   );
 }
 
-/** Only what prlimit and qpdf need: nothing of the server's own environment. */
-const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin' };
-
 /** Writes a rebuilt copy of `input` to `output`; false (and nothing left behind) when qpdf cannot. */
 export const repairPdf = (input: string, output: string, o: RepairOptions) => qpdf(input, output, o, 'repair');
 
@@ -110,10 +106,6 @@ export const decryptPdf = (input: string, output: string, o: RepairOptions) => q
 async function qpdf(input: string, output: string, o: RepairOptions, mode: 'repair' | 'decrypt'): Promise<boolean> {
   const started = Date.now();
   const args = [
-    `--as=${MEMORY_LIMIT}`,
-    `--fsize=${o.maxBytes}`,
-    `--cpu=${Math.ceil(o.timeoutMs / 1000)}`,
-    o.qpdf,
     // Warnings are what a repair is made of (exit 3): the result decides, not the exit code.
     '--warning-exit-0',
     '--no-original-object-ids',
@@ -121,23 +113,21 @@ async function qpdf(input: string, output: string, o: RepairOptions, mode: 'repa
     input,
     output,
   ];
-  const ok = await new Promise<boolean>((resolve) => {
-    execFile(
-      'prlimit',
-      args,
-      { timeout: o.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 256 * 1024, env: ENV },
-      (err, _stdout, stderr) => {
-        if (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          logger.warn(
-            { err: code === 'ENOENT' ? 'prlimit or qpdf is missing' : String(stderr || err.message).slice(-500) },
-            `qpdf could not ${mode} a PDF`,
-          );
-        }
-        resolve(!err);
-      },
-    );
-  });
+  const ok = await runTool(o.qpdf, args, {
+    timeoutMs: o.timeoutMs,
+    fileBytes: o.maxBytes,
+    memoryBytes: MEMORY_LIMIT,
+    outputBytes: 256 * 1024,
+  }).then(
+    () => true,
+    (err: ToolError) => {
+      logger.warn(
+        { err: err.reason === 'missing' ? 'prlimit or qpdf is missing' : err.message.slice(-500) },
+        `qpdf could not ${mode} a PDF`,
+      );
+      return false;
+    },
+  );
   const size = ok
     ? await stat(output).then(
         (s) => s.size,

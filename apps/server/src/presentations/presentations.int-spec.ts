@@ -4,7 +4,8 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Presentation } from '@estrade/protocol';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { quickPollOf, type Presentation } from '@estrade/protocol';
 import { liveClassroom, TestClient } from '../testing/classroom-kit';
 import {
   CORPUS,
@@ -68,6 +69,42 @@ function qpdfCheck(pdf: Buffer): string {
   }
 }
 
+/** Width and height from a JPEG's start-of-frame segment. */
+function jpegSize(jpeg: Buffer): { width: number; height: number } {
+  expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  for (let i = 2; i + 9 < jpeg.length;) {
+    const marker = jpeg[i + 1];
+    if (marker >= 0xc0 && marker <= 0xc3) return { height: jpeg.readUInt16BE(i + 5), width: jpeg.readUInt16BE(i + 7) };
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  throw new Error('no JPEG frame');
+}
+
+/** A one-page slide whose text is these lines, as the quick-poll browser test makes it. */
+async function slideOf(lines: string[]) {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([842, 595]);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  lines.forEach((line, i) => page.drawText(line, { x: 60, y: 480 - i * 60, size: 36, font }));
+  return Buffer.from(await doc.save());
+}
+
+/** Every page's text and size, and every thumbnail's size, once the file is processed. */
+async function readPages(client: TestClient, fileId: string, pages: number, token?: string) {
+  const { pages: texts, sizes } = (await (await getFile(client, fileId, 'text', token)).json()) as {
+    pages: string[];
+    sizes: { width: number; height: number }[];
+  };
+  const thumbnails = [];
+  for (let n = 1; n <= pages; n++) {
+    const thumb = await getFile(client, fileId, `thumbnails/${n}`, token);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+    thumbnails.push(jpegSize(Buffer.from(await thumb.arrayBuffer())));
+  }
+  return { texts, sizes, thumbnails };
+}
+
 async function healthy(server: { url: string }) {
   const res = await fetch(`${server.url}/api/health`);
   expect(res.status).toBe(200);
@@ -120,19 +157,40 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
     if (!(await added(teacher, res.json.presentationId!)).processed) await processed(teacher, fileId);
     const text = await getFile(student, fileId, 'text');
     expect(text.status).toBe(200);
-    const { pages } = (await text.json()) as { pages: string[] };
+    const {
+      texts: pages,
+      sizes,
+      thumbnails,
+    } = await readPages(student, fileId, 14, await filesAccess(student).then((a) => a.access));
     expect(pages).toHaveLength(14);
     expect(pages[0].replace(/\s+/g, ' ')).toContain(
       'Trace-based Just-in-Time Type Specialization for Dynamic Languages',
     );
-    for (const n of [1, 14]) {
-      const thumb = await getFile(student, fileId, `thumbnails/${n}`);
-      expect(thumb.status).toBe(200);
-      expect(thumb.headers.get('content-type')).toBe('image/jpeg');
-      expect(thumb.headers.get('cache-control')).toContain('immutable');
-      const jpeg = Buffer.from(await thumb.arrayBuffer());
-      expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-    }
+    expect(pages[0]).toContain('Abstract\nDynamic languages such as JavaScript');
+    expect(pages[13]).toContain('References');
+    expect(pages.every((p) => p.length > 1000)).toBe(true);
+    expect(sizes).toEqual(Array(14).fill({ width: 612, height: 792 }));
+    // 150 px wide, as tall as the page's proportions make it.
+    expect(thumbnails).toEqual(Array(14).fill({ width: 150, height: 195 }));
+    const thumb = await getFile(student, fileId, 'thumbnails/1');
+    expect(thumb.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('keeps each line of a slide as a line, so a quick poll is offered from its text', async () => {
+    const slide = await slideOf(['Which planet is the largest?', 'A) Mars', 'B) Jupiter', 'C) Venus']);
+    const res = await upload(teacher, slide, 'quiz.pdf');
+    expect(res.status).toBe(201);
+    const fileId = res.json.fileId!;
+    if (!(await added(teacher, res.json.presentationId!)).processed) await processed(teacher, fileId);
+    const { texts, sizes, thumbnails } = await readPages(student, fileId, 1);
+    expect(texts).toEqual(['Which planet is the largest?\nA) Mars\nB) Jupiter\nC) Venus']);
+    expect(quickPollOf(texts[0])).toEqual({
+      kind: 'letters',
+      options: ['A', 'B', 'C'],
+      question: 'Which planet is the largest?',
+    });
+    expect(sizes).toEqual([{ width: 842, height: 595 }]);
+    expect(thumbnails).toEqual([{ width: 150, height: 106 }]);
   });
 
   it('reads a PDF encrypted without a user password, and gives viewers the original with its restrictions', async () => {
@@ -173,6 +231,11 @@ describe('slides: upload and conversion (real server, LibreOffice, pdf.js)', () 
         sizes: { width: number; height: number }[];
       };
       expect(sizes.map((s) => [Math.round(s.width), Math.round(s.height)])).toEqual(expected);
+      // Thumbnails 150 px wide, a turned page included.
+      const { thumbnails } = await readPages(student, res.json.fileId!, expected.length);
+      expect(thumbnails.map((t) => [t.width, t.height])).toEqual(
+        expected.map(([w, h]) => [150, Math.ceil((150 * h) / w)]),
+      );
     }
   });
 
@@ -512,6 +575,32 @@ describe('slides: presenting in sync (real server)', () => {
     const again = await new TestClient(student.server, student.session, 'again').connect();
     expect(again.snapshots[0].state.slides.current).toBe(deck);
     again.close();
+  });
+});
+
+describe('slides: without poppler (pdf.js reads every page)', () => {
+  const { server, classroom } = liveClassroom({ POPPLER_DIR: '/nonexistent/poppler' });
+
+  it('still extracts text, sizes and thumbnails, and says in its log that poppler failed', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    // Other bytes than the copy uploaded by other tests: nothing is served from what is stored.
+    const pdf = Buffer.concat([readFileSync(corpusFile('documents/rotation.pdf')), Buffer.from('\n%no poppler\n')]);
+    const res = await upload(teacher, pdf, 'rotation.pdf');
+    expect(res.status).toBe(201);
+    const fileId = res.json.fileId!;
+    if (!(await added(teacher, res.json.presentationId!)).processed) await processed(teacher, fileId);
+    const { texts, sizes, thumbnails } = await readPages(student, fileId, 2);
+    expect(texts).toHaveLength(2);
+    expect(sizes).toEqual([
+      { width: 612, height: 792 },
+      { width: 792, height: 612 },
+    ]);
+    expect(thumbnails).toEqual([
+      { width: 150, height: 195 },
+      { width: 150, height: 116 },
+    ]);
+    expect(server.logs).toMatch(/poppler \(pdftoppm, pdftotext, pdfinfo\) cannot run/);
+    expect(server.logs).toMatch(/poppler could not read these pages: pdf\.js reads them/);
   });
 });
 

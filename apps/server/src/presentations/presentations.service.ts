@@ -20,6 +20,7 @@ import { MeetingsService } from '../meetings/meetings.service';
 import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
 import { OfficeConverter, RESIDENT_HELPER, SANDBOX_SCRIPT } from './office-converter';
+import { planRanges, PopplerPages, type PageRange } from './pdf-poppler';
 import { PdfPool, type PageSize } from './pdf-pool';
 import { READABLE, readOrRepair, type RepairOptions } from './pdf-repair';
 import { PresentationsRepository } from './presentations.repository';
@@ -46,13 +47,18 @@ export type ProgressListener = (meetingIds: string[], fileId: string, done: numb
 
 const THUMB_WIDTH = 150;
 /**
- * Pages per worker job: about four jobs per worker, so that a worker that drew the light pages
+ * Pages read by pdf.js (when poppler cannot) per worker job: about four jobs per worker, so that a worker that drew the light pages
  * takes more instead of waiting for the one with the heavy ones (a worker keeps the document
  * open between jobs, so a job costs no new parse), and jobs short enough that another upload's
  * pages get their turn.
  */
 const JOBS_PER_WORKER = 4;
 const MAX_PAGES_PER_JOB = 16;
+/**
+ * Fewer pages than this per poppler range do not pay for the three more processes another range
+ * starts: a three-page document took about twice as long as three ranges as in one.
+ */
+const MIN_PAGES_PER_RANGE = 4;
 
 /**
  * Stored presentations: upload → SHA-256 → content type → PDF (as is, LibreOffice, or an image
@@ -64,6 +70,8 @@ const MAX_PAGES_PER_JOB = 16;
 export class PresentationsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly root: string;
   private readonly tmp: string;
+  /** Text, sizes and thumbnails; pdf.js (the pool) reads what poppler cannot. */
+  private poppler!: PopplerPages;
   private pool!: PdfPool;
   /** Its own thread: a new upload's page count never waits behind another's thumbnails. */
   private inspector!: PdfPool;
@@ -106,6 +114,12 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     // pdf.js gets the conversion limit too, but never less than 30 s: a 500-page book takes a while.
     this.pool = new PdfPool(s.pdfWorkers, Math.max(s.conversionMs, 30_000));
     this.inspector = new PdfPool(1, Math.max(s.conversionMs, 30_000));
+    this.poppler = new PopplerPages({
+      dir: s.popplerDir,
+      timeoutMs: Math.max(s.conversionMs, 30_000),
+      maxBytes: s.maxBytes,
+      concurrency: s.pdfWorkers,
+    });
     this.converter = new OfficeConverter({
       sandbox: SANDBOX_SCRIPT(this.runtime.config.repoRoot),
       soffice: s.soffice,
@@ -142,10 +156,21 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
 
   private async warm(pdf: string) {
     const started = Date.now();
-    await Promise.all([this.pool.warm(pdf, THUMB_WIDTH), this.inspector.warm(pdf, THUMB_WIDTH)]).then(
-      () => logger.info({ ms: Date.now() - started }, 'pdf.js workers warmed up'),
-      (err: unknown) => logger.warn({ err: String(err) }, 'pdf.js workers could not warm up'),
-    );
+    await Promise.all([
+      this.pool.warm(pdf, THUMB_WIDTH).then(
+        () => logger.info({ ms: Date.now() - started }, 'pdf.js workers warmed up'),
+        (err: unknown) => logger.warn({ err: String(err) }, 'pdf.js workers could not warm up'),
+      ),
+      this.inspector.warm(pdf, THUMB_WIDTH).catch(() => undefined),
+      this.poppler.warm(pdf).then(
+        () => logger.info({ ms: Date.now() - started }, 'poppler ready'),
+        (err: Error) =>
+          logger.warn(
+            { err: err.message },
+            'poppler (pdftoppm, pdftotext, pdfinfo) cannot run: pdf.js reads every page',
+          ),
+      ),
+    ]);
   }
 
   /**
@@ -319,9 +344,11 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
       }
-      await this.repo.save({ fileId, format, bytes: received.bytes, pages }, new Date());
+      // Pages are read while the row is written: a one-page document takes little longer.
+      const saved = this.repo.save({ fileId, format, bytes: received.bytes, pages }, new Date());
+      this.startProcessing(fileId, pages, saved);
+      await saved;
       logger.info({ fileId, format, pages, ms: Date.now() - started }, 'presentation stored');
-      this.startProcessing(fileId, pages);
       return { fileId, format, pages, processed: false, cached: false };
     } catch (err) {
       await rm(tmp, { force: true });
@@ -334,36 +361,38 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     return !this.processing.has(fileId);
   }
 
-  /** Text and thumbnails of every page, shared among the workers; then `presentation.processed`. */
-  private startProcessing(fileId: string, pages: number) {
+  /**
+   * Text, sizes and thumbnails of every page, read by poppler in ranges that keep every core busy
+   * (a range it fails on goes to pdf.js); then `presentation.processed`.
+   */
+  private startProcessing(fileId: string, pages: number, saved: Promise<unknown> = Promise.resolve()) {
     const started = Date.now();
     const thumbs = path.join(this.dir(fileId), 'thumbnails');
-    const per = Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(pages / (this.pool.size * JOBS_PER_WORKER))));
-    const jobs = Math.ceil(pages / per);
-    let done = 0;
+    // Pages, not calls: a range poppler gave up on half-way is read again by pdf.js.
+    const done = new Set<number>();
     let lastSent = 0;
-    const onPage = () => {
-      done++;
+    const onPage = (page: number) => {
+      done.add(page);
       const now = Date.now();
-      if (done === pages || now - lastSent > 250) {
+      if (done.size === pages || now - lastSent > 250) {
         lastSent = now;
-        this.progress(fileId, done, pages);
+        this.progress(fileId, done.size, pages);
       }
     };
     const run = async () => {
       const readable = path.join(this.dir(fileId), READABLE);
       const source = (await exists(readable)) ? readable : this.pdfPath(fileId);
-      const ranges = Array.from({ length: jobs }, (_, i) => ({
-        from: i * per + 1,
-        to: Math.min(pages, (i + 1) * per),
-      }));
+      await mkdir(thumbs, { recursive: true });
       const parts = await Promise.all(
-        ranges.filter((r) => r.from <= r.to).map((r) => this.pool.render(source, r, thumbs, THUMB_WIDTH, onPage)),
+        planRanges(pages, Math.min(this.poppler.concurrency, Math.ceil(pages / MIN_PAGES_PER_RANGE))).map((r) =>
+          this.readPages(fileId, source, r, thumbs, onPage),
+        ),
       );
       await writeFile(
         this.textPath(fileId),
         JSON.stringify({ texts: parts.flatMap((p) => p.texts), sizes: parts.flatMap((p) => p.sizes) }),
       );
+      await saved;
       await this.repo.markProcessed(fileId, new Date());
       logger.info({ fileId, pages, ms: Date.now() - started }, 'presentation processed');
     };
@@ -380,6 +409,32 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
         }
       });
     this.processing.set(fileId, processing);
+  }
+
+  /** One range by poppler; when it fails, by the pdf.js workers in jobs of a few pages. */
+  private async readPages(
+    fileId: string,
+    source: string,
+    range: PageRange,
+    thumbs: string,
+    onPage: (page: number) => void,
+  ): Promise<{ texts: string[]; sizes: PageSize[] }> {
+    try {
+      return await this.poppler.read(source, range, thumbs, THUMB_WIDTH, onPage);
+    } catch (err) {
+      logger.warn(
+        { fileId, ...range, err: (err as Error).message },
+        'poppler could not read these pages: pdf.js reads them',
+      );
+    }
+    const count = range.to - range.from + 1;
+    const per = Math.min(MAX_PAGES_PER_JOB, Math.max(1, Math.ceil(count / (this.pool.size * JOBS_PER_WORKER))));
+    const jobs = planRanges(count, Math.ceil(count / per)).map((r) => ({
+      from: range.from + r.from - 1,
+      to: range.from + r.to - 1,
+    }));
+    const parts = await Promise.all(jobs.map((r) => this.pool.render(source, r, thumbs, THUMB_WIDTH, onPage)));
+    return { texts: parts.flatMap((p) => p.texts), sizes: parts.flatMap((p) => p.sizes) };
   }
 
   private progress(fileId: string, done: number, total: number) {
