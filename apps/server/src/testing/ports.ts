@@ -3,6 +3,12 @@ import * as net from 'node:net';
 
 const given = new Set<number>();
 
+// Jest workers run side by side and cannot see each other's `given`: each picks in a slice of
+// its own, so two never pick the same port between the check and the server binding it.
+const SLOTS = 4;
+const SLOT_SIZE = 12_000 / SLOTS;
+const SLOT = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % SLOTS;
+
 /**
  * A port free on loopback right now, for TCP and UDP (LiveKit's RTC port uses both). Picked
  * below Linux's ephemeral range (32768 and up), so an outgoing connection of a bot or a browser
@@ -10,7 +16,7 @@ const given = new Set<number>();
  */
 export async function freePort(): Promise<number> {
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const port = 20_000 + SLOT * SLOT_SIZE + Math.floor(Math.random() * SLOT_SIZE);
     if (given.has(port)) continue;
     if ((await tcpFree(port)) && (await udpFree(port))) {
       given.add(port);
