@@ -28,6 +28,7 @@ import { RateLimiter } from '../limits/rate-limiter';
 import { logger } from '../logging/logger';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
+import { Gathered } from '../meetings/gathered';
 import { MeetingsService } from '../meetings/meetings.service';
 import { LiveChannel } from '../meetings/live-channel';
 import { identityOf, meetingRoom, SOCKET_OPTIONS, type SocketIdentity } from '../meetings/socket-rooms';
@@ -68,7 +69,6 @@ interface Arrival {
   socket: Socket;
   participantId: string;
   lastSeq: number | undefined;
-  done: (err?: unknown) => void;
 }
 
 /**
@@ -139,7 +139,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       }
       (socket.data as SocketIdentity) = { meetingId, participantId };
       await this.presence.connected(meetingId, participantId);
-      await this.welcome(meetingId, { socket, participantId, lastSeq: hs.data.lastSeq });
+      await this.arrivals.add(meetingId, { socket, participantId, lastSeq: hs.data.lastSeq });
     } catch (err) {
       const code: ErrorCode = err instanceof CommandError ? err.code : 'internal';
       if (!(err instanceof CommandError)) logger.error({ err }, 'socket connection failed');
@@ -186,41 +186,20 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
   }
 
   /**
-   * Connections waiting for their snapshot, per meeting. They are welcomed together, in one
-   * turn of the meeting's queue with nothing appended meanwhile: a class reconnecting at once
-   * shares one view per view class and one encoding of it (socket.io encodes a message sent
-   * to several sockets once).
+   * Connections waiting for their snapshot, welcomed together per meeting (see `Gathered`), in
+   * one turn of the meeting's queue with nothing appended meanwhile: a class reconnecting at once
+   * shares one view per view class and one encoding of it. While a class pours in, a welcome is
+   * taken at most every WELCOME_EVERY_MS: one snapshot of a large class (hundreds of kilobytes)
+   * encoded per interval, not per arrival.
    */
-  private readonly arriving = new Map<string, Arrival[]>();
-  /** When each meeting last welcomed connections (forgotten with the meeting: see `post`). */
-  private readonly welcomed = new Map<string, number>();
-
-  private welcome(meetingId: string, arrival: Omit<Arrival, 'done'>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let batch = this.arriving.get(meetingId);
-      if (!batch) {
-        this.arriving.set(meetingId, (batch = []));
-        const taken = batch;
-        const go = () =>
-          this.meetings
-            .exclusive(meetingId, async (m) => {
-              if (this.arriving.get(meetingId) === taken) this.arriving.delete(meetingId);
-              this.welcomed.set(meetingId, performance.now());
-              await this.welcomeAll(meetingId, m, taken);
-            })
-            .then(
-              () => taken.forEach((a) => a.done()),
-              (err: unknown) => taken.forEach((a) => a.done(err)),
-            );
-        // While a class pours in, those arriving together are welcomed together: one snapshot
-        // of a large class (hundreds of kilobytes) encoded per WELCOME_EVERY_MS, not per arrival.
-        const wait = (this.welcomed.get(meetingId) ?? -Infinity) + WELCOME_EVERY_MS - performance.now();
-        if (wait > 0) setTimeout(() => void go(), wait);
-        else void go();
-      }
-      batch.push({ ...arrival, done: (err?: unknown) => (err ? reject(err) : resolve()) });
-    });
-  }
+  private readonly arrivals = new Gathered<Arrival, void>(
+    (meetingId, batch) =>
+      this.meetings.exclusive(meetingId, async (m) => {
+        await this.welcomeAll(meetingId, m, batch);
+        return batch.map(() => undefined);
+      }),
+    WELCOME_EVERY_MS,
+  );
 
   private async welcomeAll(meetingId: string, m: { seq: number; state: MeetingState }, batch: Arrival[]) {
     const here = batch.filter((a) => a.socket.connected && m.state.participants[a.participantId]);
@@ -321,7 +300,6 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
   private flush(meetingId: string) {
     const chunks = this.outbox.get(meetingId)?.chunks ?? [];
     this.outbox.delete(meetingId);
-    if (chunks.at(-1)?.state.endedAt) this.welcomed.delete(meetingId);
     const room = meetingRoom(meetingId);
     let broadcast: LoggedEvent[] = [];
     let addressed = new Map<Socket, LoggedEvent[]>();

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { DocumentFormat } from '@estrade/protocol';
 import { CommandError } from '../meetings/command-error';
+import { Turns } from '../limits/turns';
 import { logger } from '../logging/logger';
 import { convertCold, type ColdOptions } from './office-cold';
 import { ResidentOffice, ResidentUnavailable } from './office-resident';
@@ -20,12 +21,16 @@ export interface ConverterOptions extends ColdOptions {
  * cannot start (python3-uno missing, say).
  */
 export class OfficeConverter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly turns: Turns;
   private readonly residents: ResidentOffice[];
   private readonly idle: ResidentOffice[];
 
   constructor(private readonly o: ConverterOptions) {
+    this.turns = new Turns(
+      o.concurrency,
+      o.queue,
+      () => new CommandError('busy', 'Too many documents are being converted: try again in a minute'),
+    );
     const r = o.resident;
     this.residents = r
       ? Array.from({ length: o.concurrency }, () => new ResidentOffice({ ...o, ...r, timeoutMs: o.timeoutMs }))
@@ -42,38 +47,26 @@ export class OfficeConverter {
     await Promise.all(this.residents.map((r) => r.close()));
   }
 
-  async toPdf(input: string, format: DocumentFormat, output: string): Promise<void> {
-    await this.turn();
-    const resident = this.idle.pop();
-    try {
-      if (resident) {
-        try {
-          return await resident.convert(input, format, output);
-        } catch (err) {
-          // A failure may be the resident's (its LibreOffice killed from outside, answering from
-          // a dead connection) rather than the document's: a cold LibreOffice has the last word.
-          const failed = err instanceof CommandError && err.code === 'conversion_failed';
-          if (!(err instanceof ResidentUnavailable) && !failed) throw err;
-          if (failed) logger.warn({ format }, 'the resident LibreOffice failed: trying a cold one');
+  toPdf(input: string, format: DocumentFormat, output: string): Promise<void> {
+    return this.turns.run(async () => {
+      const resident = this.idle.pop();
+      try {
+        if (resident) {
+          try {
+            return await resident.convert(input, format, output);
+          } catch (err) {
+            // A failure may be the resident's (its LibreOffice killed from outside, answering from
+            // a dead connection) rather than the document's: a cold LibreOffice has the last word.
+            const failed = err instanceof CommandError && err.code === 'conversion_failed';
+            if (!(err instanceof ResidentUnavailable) && !failed) throw err;
+            if (failed) logger.warn({ format }, 'the resident LibreOffice failed: trying a cold one');
+          }
         }
+        await convertCold(this.o, input, format, output);
+      } finally {
+        if (resident) this.idle.push(resident);
       }
-      await convertCold(this.o, input, format, output);
-    } finally {
-      if (resident) this.idle.push(resident);
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-
-  private turn(): Promise<void> {
-    if (this.running < this.o.concurrency) {
-      this.running++;
-      return Promise.resolve();
-    }
-    if (this.waiting.length >= this.o.queue) {
-      return Promise.reject(new CommandError('busy', 'Too many documents are being converted: try again in a minute'));
-    }
-    return new Promise((resolve) => this.waiting.push(() => (this.running++, resolve())));
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PageSize } from './pdf-pool';
+import { Turns } from '../limits/turns';
 import { runTool, ToolError, type ToolLimits } from './pdf-tool';
 
 /**
@@ -29,10 +30,11 @@ const MEMORY_LIMIT = 1024 * 1024 * 1024;
 const TEXT_LIMIT = 64 * 1024 * 1024;
 
 export class PopplerPages {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly turns: Turns;
 
-  constructor(private readonly o: PopplerOptions) {}
+  constructor(private readonly o: PopplerOptions) {
+    this.turns = new Turns(o.concurrency);
+  }
 
   get concurrency(): number {
     return this.o.concurrency;
@@ -67,28 +69,14 @@ export class PopplerPages {
    * The text and size of pages `from`–`to`, and their thumbnails as `<n>.jpg` in `thumbsDir`,
    * `width` pixels wide; `onPage(n)` as each thumbnail lands. The three tools run at once.
    */
-  async read(
+  read(
     file: string,
     range: PageRange,
     thumbsDir: string,
     width: number,
     onPage?: (page: number) => void,
   ): Promise<{ texts: string[]; sizes: PageSize[] }> {
-    await this.turn();
-    try {
-      return await this.readNow(file, range, thumbsDir, width, onPage);
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-
-  private turn(): Promise<void> {
-    if (this.running < this.o.concurrency) {
-      this.running++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(() => (this.running++, resolve())));
+    return this.turns.run(() => this.readNow(file, range, thumbsDir, width, onPage));
   }
 
   private async readNow(

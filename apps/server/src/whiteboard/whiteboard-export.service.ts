@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PDFDocument } from 'pdf-lib';
 import { annotationsOf, PresentationId, type Presentation, type Whiteboard } from '@estrade/protocol';
+import { Turns } from '../limits/turns';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
 import { baseName } from '../presentations/file-response';
@@ -27,8 +28,11 @@ export type AnnotatedPdf = { name: string } & ({ file: string } | { bytes: Uint8
 /** The annotated PDF download: a presentation's PDF with its annotations drawn in as vectors. */
 @Injectable()
 export class WhiteboardExportService {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly turns = new Turns(
+    RUNNING,
+    WAITING,
+    () => new CommandError('busy', 'Many annotated PDFs are being made: try again in a minute'),
+  );
 
   constructor(
     private readonly access: PresentationsAccess,
@@ -51,7 +55,7 @@ export class WhiteboardExportService {
     const pages = annotatedPages(caller.state.whiteboard, p);
     // Nothing drawn: the PDF as it is.
     if (pages.length === 0) return { name, file };
-    return { name, bytes: await this.turn(() => this.draw({ file, pages })) };
+    return { name, bytes: await this.turns.run(() => this.draw({ file, pages })) };
   }
 
   /**
@@ -61,7 +65,7 @@ export class WhiteboardExportService {
   async drawnPages(p: Presentation, whiteboard: Whiteboard): Promise<Uint8Array | null> {
     const pages = annotatedPages(whiteboard, p);
     if (pages.length === 0) return null;
-    const whole = await this.turn(() => this.draw({ file: this.presentations.pdfPath(p.fileId), pages }));
+    const whole = await this.turns.run(() => this.draw({ file: this.presentations.pdfPath(p.fileId), pages }));
     const source = await PDFDocument.load(whole);
     const out = await PDFDocument.create();
     for (const page of await out.copyPages(
@@ -70,22 +74,6 @@ export class WhiteboardExportService {
     ))
       out.addPage(page);
     return out.save();
-  }
-
-  private async turn<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= RUNNING) {
-      if (this.waiting.length >= WAITING) {
-        throw new CommandError('busy', 'Many annotated PDFs are being made: try again in a minute');
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    this.running++;
-    try {
-      return await work();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
   }
 
   private draw(task: ExportTask): Promise<Uint8Array> {
