@@ -76,33 +76,25 @@ export class PopplerPages {
     width: number,
     onPage?: (page: number) => void,
   ): Promise<{ texts: string[]; sizes: PageSize[] }> {
-    return this.turns.run(() => this.readNow(file, range, thumbsDir, width, onPage));
-  }
-
-  private async readNow(
-    file: string,
-    range: PageRange,
-    thumbsDir: string,
-    width: number,
-    onPage?: (page: number) => void,
-  ): Promise<{ texts: string[]; sizes: PageSize[] }> {
-    const count = range.to - range.from + 1;
-    const pages = ['-f', String(range.from), '-l', String(range.to)];
-    // All three settle before a failure is told: pdf.js then redraws the range alone.
-    const [texts, sizes, drawn] = await Promise.allSettled([
-      runTool(this.tool('pdftotext'), [...pages, '-enc', 'UTF-8', file, '-'], this.limits(TEXT_LIMIT)).then((r) =>
-        splitPages(r.stdout.toString('utf8'), count),
-      ),
-      runTool(this.tool('pdfinfo'), [...pages, file], this.limits()).then((r) =>
-        pageSizes(r.stdout.toString('utf8'), range),
-      ),
-      this.thumbnails(file, range, thumbsDir, width, onPage),
-    ]);
-    for (const r of [drawn, texts, sizes]) if (r.status === 'rejected') throw r.reason;
-    return {
-      texts: (texts as PromiseFulfilledResult<string[]>).value,
-      sizes: (sizes as PromiseFulfilledResult<PageSize[]>).value,
-    };
+    return this.turns.run(async () => {
+      const count = range.to - range.from + 1;
+      const pages = ['-f', String(range.from), '-l', String(range.to)];
+      // All three settle before a failure is told: pdf.js then redraws the range alone.
+      const [texts, sizes, drawn] = await Promise.allSettled([
+        runTool(this.tool('pdftotext'), [...pages, '-enc', 'UTF-8', file, '-'], this.limits(TEXT_LIMIT)).then((r) =>
+          splitPages(r.stdout.toString('utf8'), count),
+        ),
+        runTool(this.tool('pdfinfo'), [...pages, file], this.limits()).then((r) =>
+          pageSizes(r.stdout.toString('utf8'), range),
+        ),
+        this.thumbnails(file, range, thumbsDir, width, onPage),
+      ]);
+      for (const r of [drawn, texts, sizes]) if (r.status === 'rejected') throw r.reason;
+      return {
+        texts: (texts as PromiseFulfilledResult<string[]>).value,
+        sizes: (sizes as PromiseFulfilledResult<PageSize[]>).value,
+      };
+    });
   }
 
   private async thumbnails(
