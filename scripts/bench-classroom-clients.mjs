@@ -126,6 +126,10 @@ const work = {
     await Promise.all(clients.map((c) => connect(c, resume ? c.lastSeq : undefined)));
     return {};
   },
+  /** The lowest seq any of these students holds. */
+  async lowestSeq() {
+    return { seq: Math.min(...clients.map((c) => c.lastSeq)) };
+  },
   /** The probes received since the last call. */
   async receipts() {
     const r = receipts;

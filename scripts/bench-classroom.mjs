@@ -88,9 +88,30 @@ function connect(session) {
     auth: { token: session.sessionToken, protocol: PROTOCOL_VERSION },
   });
   return new Promise((resolve, reject) => {
-    socket.once(SOCKET.snapshot, (s) => resolve({ socket, snapshot: s }));
+    const teacher = { socket, snapshot: null, lastSeq: 0 };
+    socket.on(SOCKET.events, (events) => (teacher.lastSeq = Math.max(teacher.lastSeq, events.at(-1).seq)));
+    socket.once(SOCKET.snapshot, (s) => {
+      teacher.snapshot = s;
+      teacher.lastSeq = Math.max(teacher.lastSeq, s.seq);
+      resolve(teacher);
+    });
     socket.once(SOCKET.fatal, (f) => reject(new Error(`${f.code}: ${f.message}`)));
   });
+}
+
+/**
+ * Waits until the presenter has heard nothing new for a second and every student holds what it
+ * last heard; resolves with the time it took.
+ */
+async function settle(teacher) {
+  const t = now();
+  for (;;) {
+    const seq = teacher.lastSeq;
+    await new Promise((r) => setTimeout(r, 1000));
+    const lowest = Math.min(...(await ask('lowestSeq')).map((r) => r.seq));
+    if (teacher.lastSeq === seq && lowest >= seq) return now() - t - 1000;
+    if (now() - t > 60_000) throw new Error(`the class did not settle within 60 s (seq ${seq}, lowest ${lowest})`);
+  }
 }
 
 /** The server's resident memory, sampled while `work` runs: its peak in MB. */
@@ -131,8 +152,9 @@ async function measure(n) {
   const joinCpu = cpuSeconds(pid).own - cpu0;
   const joinTimes = joined.flatMap((r) => r.joinTimes).sort((a, b) => a - b);
   const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-  // Let the last presence events drain before measuring fan-out.
-  await new Promise((r) => setTimeout(r, 500));
+  // Fan-out is measured in a settled class: every student holds the last arrival (comings and
+  // goings still going out at the end of a storm would be measured instead).
+  const settled = await settle(teacher);
   await ask('receipts');
 
   // Fan-out: page turns, then chat messages. A receipt belongs to the last probe of its key sent
@@ -187,6 +209,7 @@ async function measure(n) {
     joinP95: q(joinTimes, 0.95),
     joinCpu,
     joinPeak,
+    settled,
     turn: received.turn,
     chat: received.chat,
     reconnect,
@@ -203,6 +226,7 @@ try {
       `  N=${String(n).padStart(4)}: join storm ${fmt(r.joinStorm)} (HTTP p50 ${fmt(r.joinP50)}, p95 ${fmt(r.joinP95)}; ` +
         `server CPU ${r.joinCpu.toFixed(1)} s, memory peak ${r.joinPeak.toFixed(0)} MB)`,
     );
+    console.log(`          every arrival heard by every student ${fmt(r.settled)} after the storm`);
     console.log(
       `          fan-out page turn p50 ${pct(r.turn, 0.5)} p99 ${pct(r.turn, 0.99)} (${r.turn.n} deliveries); ` +
         `chat p50 ${pct(r.chat, 0.5)} p99 ${pct(r.chat, 0.99)} (${r.chat.n})`,

@@ -187,16 +187,15 @@ describe('snapshots on the wire', () => {
     );
     const snapshot = { seq: 7, state: viewFor(s, { id: B, role: 'viewer' }) };
     const wire = JSON.parse(JSON.stringify(snapshotOnTheWire(snapshot)));
+    // A listening student, the common case: role and audio mode left out too.
     expect(wire.state.participants[B]).toEqual({
       name: 'Bob',
-      role: 'viewer',
-      audioMode: 'listen-only',
       status: 'away',
       reaction: { reaction: 'thumbs-up', at: '2026-11-23T10:00:05.000Z' },
       joinedAt: '2026-11-23T10:00:01.000Z',
     });
     expect(wire.state.participants[C]).toMatchObject({ present: false, leftReason: 'disconnected' });
-    expect(wire.state.participants[A]).toMatchObject({ inMedia: true });
+    expect(wire.state.participants[A]).toMatchObject({ inMedia: true, role: 'moderator', audioMode: 'microphone' });
     expect(Snapshot.parse(wire)).toEqual(JSON.parse(JSON.stringify(snapshot)));
     // A snapshot in full still parses (an older server's).
     expect(Snapshot.parse(JSON.parse(JSON.stringify(snapshot)))).toEqual(JSON.parse(JSON.stringify(snapshot)));

@@ -56,8 +56,9 @@ export const ParticipantMediaChanged = z.object({
 export const Participant = z.object({
   id: ParticipantId,
   name: z.string(),
-  role: Role,
-  audioMode: AudioMode,
+  // Defaults only for the wire (see `participantsOnTheWire`): a class is mostly listening students.
+  role: Role.default('viewer'),
+  audioMode: AudioMode.default('listen-only'),
   /** Has at least one live connection (or is within the reconnect grace). */
   present: z.boolean().default(true),
   inMedia: z.boolean().default(false),

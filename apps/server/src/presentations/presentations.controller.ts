@@ -27,7 +27,8 @@ export class PresentationsController {
   /** PUT /api/presentations?name=<file name>, the file as the body. */
   @Put()
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('name') name: unknown) {
-    const { meetingId, actor, state } = await this.access.caller(req);
+    const t0=Date.now();const L=(m:string)=>require('../logging/logger').logger.warn({ms:Date.now()-t0},'U '+m);
+    const { meetingId, actor, state } = await this.access.caller(req);L('caller');
     const fileName = FileName.safeParse(name);
     if (!fileName.success) throw new CommandError('malformed', 'The file name (query parameter name) is missing');
     // Refused before reading a byte of the body: the role, then a declared size over the limit.
@@ -48,13 +49,13 @@ export class PresentationsController {
       res.once('finish', () => socket?.destroy());
       throw err;
     }
-    const file = await this.presentations.store(received);
+    L('received');const file = await this.presentations.store(received);L('stored');
     const uploadId = this.presentations.holdUpload({ meetingId, participantId: actor.id, name: fileName.data, file });
     try {
       const reply = await this.bus.execute(meetingId, actor.id, { type: 'presentation.add', uploadId });
       if (!reply.ok) throw new CommandError(reply.code, reply.message);
       const presentationId = this.presentations.upload(uploadId, meetingId, actor.id)!.presentationId!;
-      res.status(201);
+      L('added');res.status(201);
       return { presentationId, fileId: file.fileId, cached: file.cached } satisfies UploadResponse;
     } finally {
       this.presentations.releaseUpload(uploadId);
