@@ -18,6 +18,9 @@ import { ApiErrorFilter } from './web/http-errors';
 import { securityHeaders } from './web/security-headers';
 import { serveWebApp } from './web/static-web';
 
+/** Connections the kernel may hold before the server accepts them. */
+const LISTEN_BACKLOG = 4096;
+
 /** Child services this process started (PostgreSQL, LiveKit), stopped in reverse order on exit. */
 const children: { stop(): Promise<void> }[] = [];
 const stopChildren = async () => {
@@ -120,7 +123,12 @@ async function main() {
   serveWebApp(http, config.webRoot);
   // Modules start here (default deck, workers...): their failures keep their own message.
   await app.init();
-  await app.listen(config.port, config.host).catch((err: Error) => {
+  // A class coming back at once (a restart, a network blip) opens thousands of connections in a
+  // moment: Node's default queue of 511 unaccepted connections overflowed at 3,000, and each
+  // connection dropped there waits a second for the client's retry. Node passes the backlog on
+  // (Nest's typings leave it out); the kernel caps it at net.core.somaxconn.
+  const listen = app as unknown as { listen(port: number, host: string, backlog: number): Promise<unknown> };
+  await listen.listen(config.port, config.host, LISTEN_BACKLOG).catch((err: Error) => {
     throw new StartupError(
       'HTTP server',
       `cannot listen on ${config.host}:${config.port} (${err.message})`,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Sent in the socket handshake; a tab built for another version is told to reload. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Sent in the socket handshake; a tab built for another version is told to reload. 2: snapshots
+ * and events leave out what parsing fills back in (ids, actors, defaults).
+ */
+export const PROTOCOL_VERSION = 2;
 
 export const ParticipantId = z.uuid();
 export const MeetingId = z.uuid();

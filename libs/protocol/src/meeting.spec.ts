@@ -9,6 +9,8 @@ import {
   foldEvents,
   foldMeeting,
   isAudience,
+  LoggedEvent,
+  loggedOnTheWire,
   viewFor,
   MeetingEvent,
   readEvent,
@@ -199,6 +201,68 @@ describe('snapshots on the wire', () => {
     expect(Snapshot.parse(wire)).toEqual(JSON.parse(JSON.stringify(snapshot)));
     // A snapshot in full still parses (an older server's).
     expect(Snapshot.parse(JSON.parse(JSON.stringify(snapshot)))).toEqual(JSON.parse(JSON.stringify(snapshot)));
+  });
+});
+
+describe('events on the wire', () => {
+  const at = '2026-11-23T10:00:01.000Z';
+  const roundTrip = (e: { seq: number; actor: string | null; event: MeetingEvent }) => {
+    const wire = JSON.parse(JSON.stringify(loggedOnTheWire({ ...e, at })));
+    return { wire, parsed: LoggedEvent.parse(wire) };
+  };
+
+  it('leave out the actor when it is the subject, and fields at their default', () => {
+    const { wire, parsed } = roundTrip({
+      seq: 3,
+      actor: B,
+      event: {
+        type: 'participant.joined',
+        participantId: B,
+        name: 'Bob',
+        role: 'viewer',
+        audioMode: 'listen-only',
+        device: 'h',
+      },
+    });
+    // No device hash either: it never leaves the server.
+    expect(wire).toEqual({ seq: 3, at, event: { type: 'participant.joined', participantId: B, name: 'Bob' } });
+    expect(parsed).toEqual({
+      seq: 3,
+      at,
+      actor: B,
+      event: { type: 'participant.joined', participantId: B, name: 'Bob', role: 'viewer', audioMode: 'listen-only' },
+    });
+  });
+
+  it('keep an actor who is someone else, or nobody (the server), and fields away from their default', () => {
+    const joined: MeetingEvent = {
+      type: 'participant.joined',
+      participantId: A,
+      name: 'Alice',
+      role: 'moderator',
+      audioMode: 'microphone',
+    };
+    expect(roundTrip({ seq: 1, actor: A, event: joined }).wire.event).toMatchObject({
+      role: 'moderator',
+      audioMode: 'microphone',
+    });
+    const changed = { type: 'participant.role-changed' as const, participantId: B, role: 'moderator' as const };
+    expect(roundTrip({ seq: 2, actor: A, event: changed })).toMatchObject({ wire: { actor: A }, parsed: { actor: A } });
+    const left = { type: 'participant.left' as const, participantId: B, reason: 'disconnected' as const };
+    expect(roundTrip({ seq: 3, actor: null, event: left })).toMatchObject({
+      wire: { actor: null },
+      parsed: { actor: null },
+    });
+    const sent = {
+      type: 'chat.sent' as const,
+      messageId: C,
+      from: A,
+      to: null,
+      text: 'Bonjour',
+      replyTo: null,
+      mentions: [],
+    };
+    expect(roundTrip({ seq: 4, actor: A, event: sent }).parsed).toEqual({ seq: 4, at, actor: A, event: sent });
   });
 });
 

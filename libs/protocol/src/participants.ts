@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AudioMode, DisplayName, ParticipantId, Reaction, Role } from './common';
 import { RATES } from './rules';
 import { defineSlice, type Viewer } from './slice';
+import { fieldDefaults, withoutDefaults } from './wire';
 import type { MeetingState } from './meeting';
 
 // Commands
@@ -21,8 +22,9 @@ export const ParticipantJoined = z.object({
   type: z.literal('participant.joined'),
   participantId: ParticipantId,
   name: DisplayName,
-  role: Role,
-  audioMode: AudioMode,
+  // Defaults only for the wire (see `loggedOnTheWire`): a class joining is mostly listening students.
+  role: Role.default('viewer'),
+  audioMode: AudioMode.default('listen-only'),
   /** Hash of the browser's device cookie: what a ban holds on, beyond this one identity. */
   device: z.string().max(128).optional(),
 });
@@ -86,23 +88,12 @@ const ParticipantList = z
   });
 
 /** The fields of a participant that parsing fills in when left out, with the value it fills. */
-const DEFAULTS = new Map<string, unknown>(
-  Object.entries(Participant.shape).flatMap(([field, schema]) =>
-    schema instanceof z.ZodDefault ? [[field, schema.def.defaultValue as unknown] as const] : [],
-  ),
-);
+const DEFAULTS = fieldDefaults(Participant.shape);
 
 /** The participant list as it goes out: without what parsing fills back in (ids, defaults). */
 export function participantsOnTheWire(list: Record<string, Participant>): z.input<typeof ParticipantList> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const id in list) {
-    const p = list[id] as Record<string, unknown>;
-    const wire: Record<string, unknown> = {};
-    for (const field in p) {
-      if (field !== 'id' && !(DEFAULTS.has(field) && DEFAULTS.get(field) === p[field])) wire[field] = p[field];
-    }
-    out[id] = wire;
-  }
+  const out: Record<string, Partial<Participant>> = {};
+  for (const id in list) out[id] = withoutDefaults(list[id], DEFAULTS, 'id');
   return out as z.input<typeof ParticipantList>;
 }
 

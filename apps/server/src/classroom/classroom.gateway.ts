@@ -15,7 +15,7 @@ import {
   CONNECTION_RATE,
   Handshake,
   deliversTo,
-  loggedForClients,
+  loggedOnTheWire,
   PROTOCOL_VERSION,
   SOCKET,
   snapshotOnTheWire,
@@ -210,7 +210,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       const missed = await this.meetings.eventsAfter(meetingId, Math.min(...resuming.map((a) => a.lastSeq!)));
       for (const a of resuming) {
         const who = { id: a.participantId, role: m.state.participants[a.participantId].role };
-        const mine = missed.filter((e) => e.seq > a.lastSeq! && deliversTo(e, m.state, who)).map(loggedForClients);
+        const mine = missed.filter((e) => e.seq > a.lastSeq! && deliversTo(e, m.state, who)).map(loggedOnTheWire);
         if (mine.length) a.socket.emit(SOCKET.events, mine);
       }
     }
@@ -301,8 +301,8 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
     const chunks = this.outbox.get(meetingId)?.chunks ?? [];
     this.outbox.delete(meetingId);
     const room = meetingRoom(meetingId);
-    let broadcast: LoggedEvent[] = [];
-    let addressed = new Map<Socket, LoggedEvent[]>();
+    let broadcast: ReturnType<typeof loggedOnTheWire>[] = [];
+    let addressed = new Map<Socket, ReturnType<typeof loggedOnTheWire>[]>();
     // Each socket gets its events in log order: a run of one kind is sent before the other starts.
     const sendBroadcast = () => {
       if (broadcast.length) this.io.to(room).emit(SOCKET.events, broadcast);
@@ -314,7 +314,7 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
     };
     for (const { events, state } of chunks) {
       for (const e of events) {
-        const wire = loggedForClients(e);
+        const wire = loggedOnTheWire(e);
         if (!e.audience && !state.locks.participantList) {
           sendAddressed();
           broadcast.push(wire);

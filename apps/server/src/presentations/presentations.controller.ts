@@ -27,8 +27,7 @@ export class PresentationsController {
   /** PUT /api/presentations?name=<file name>, the file as the body. */
   @Put()
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('name') name: unknown) {
-    const t0=Date.now();const L=(m:string)=>require('../logging/logger').logger.warn({ms:Date.now()-t0},'U '+m);
-    const { meetingId, actor, state } = await this.access.caller(req);L('caller');
+    const { meetingId, actor, state } = await this.access.caller(req);
     const fileName = FileName.safeParse(name);
     if (!fileName.success) throw new CommandError('malformed', 'The file name (query parameter name) is missing');
     // Refused before reading a byte of the body: the role, then a declared size over the limit.
@@ -49,13 +48,13 @@ export class PresentationsController {
       res.once('finish', () => socket?.destroy());
       throw err;
     }
-    L('received');const file = await this.presentations.store(received);L('stored');
+    const file = await this.presentations.store(received);
     const uploadId = this.presentations.holdUpload({ meetingId, participantId: actor.id, name: fileName.data, file });
     try {
       const reply = await this.bus.execute(meetingId, actor.id, { type: 'presentation.add', uploadId });
       if (!reply.ok) throw new CommandError(reply.code, reply.message);
       const presentationId = this.presentations.upload(uploadId, meetingId, actor.id)!.presentationId!;
-      L('added');res.status(201);
+      res.status(201);
       return { presentationId, fileId: file.fileId, cached: file.cached } satisfies UploadResponse;
     } finally {
       this.presentations.releaseUpload(uploadId);

@@ -325,8 +325,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     const started = Date.now();
     const dir = this.dir(fileId);
     try {
-      const T=(m:string)=>logger.warn({ms:Date.now()-started},'T '+m);
-      const format = await sniff(tmp);T('sniff');
+      const format = await sniff(tmp);
       if (!format) throw new CommandError('unsupported_type', 'This kind of file cannot be presented');
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
@@ -334,21 +333,21 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       await rename(tmp, original);
       const pdf = this.pdfPath(fileId);
       const kind = kindOf(format);
-      T('mk');if (kind === 'pdf') await link(original, pdf);
+      if (kind === 'pdf') await link(original, pdf);
       else if (kind === 'image') await imageToPdf(original, format, pdf);
       else await this.converter.toPdf(original, format, pdf);
       const { pages } =
         kind === 'pdf'
           ? await readOrRepair(pdf, dir, (file) => this.inspector.inspect(file), this.qpdfOptions())
           : await this.inspector.inspect(pdf);
-      T('inspected');const { maxPages } = this.runtime.config.slides;
+      const { maxPages } = this.runtime.config.slides;
       if (pages > maxPages) {
         throw new CommandError('too_many_pages', `The document has ${pages} pages; the limit is ${maxPages}`);
       }
       // Pages are read while the row is written: a one-page document takes little longer.
       const saved = this.repo.save({ fileId, format, bytes: received.bytes, pages }, new Date());
       this.startProcessing(fileId, pages, saved);
-      await saved;T('saved');
+      await saved;
       logger.info({ fileId, format, pages, ms: Date.now() - started }, 'presentation stored');
       return { fileId, format, pages, processed: false, cached: false };
     } catch (err) {
@@ -383,18 +382,18 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     const run = async () => {
       const readable = path.join(this.dir(fileId), READABLE);
       const source = (await exists(readable)) ? readable : this.pdfPath(fileId);
-      await mkdir(thumbs, { recursive: true });logger.warn({ms:Date.now()-started},'P start');
+      await mkdir(thumbs, { recursive: true });
       const parts = await Promise.all(
         planRanges(pages, Math.min(this.poppler.concurrency, Math.ceil(pages / MIN_PAGES_PER_RANGE))).map((r) =>
           this.readPages(fileId, source, r, thumbs, onPage),
         ),
       );
-      logger.warn({ms:Date.now()-started},'P read');await writeFile(
+      await writeFile(
         this.textPath(fileId),
         JSON.stringify({ texts: parts.flatMap((p) => p.texts), sizes: parts.flatMap((p) => p.sizes) }),
       );
       await saved;
-      await this.repo.markProcessed(fileId, new Date());logger.warn({ms:Date.now()-started},'P marked');
+      await this.repo.markProcessed(fileId, new Date());
       logger.info({ fileId, pages, ms: Date.now() - started }, 'presentation processed');
     };
     const processing = run()
@@ -405,7 +404,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
         this.watchers.delete(fileId);
         for (const meetingId of meetings) {
           this.bus
-            .system(meetingId, () => ({ events: [{ type: 'presentation.processed', fileId }] })).then(()=>logger.warn({ms:Date.now()-started},'P event'))
+            .system(meetingId, () => ({ events: [{ type: 'presentation.processed', fileId }] }))
             .catch(() => undefined);
         }
       });
