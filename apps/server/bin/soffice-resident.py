@@ -9,8 +9,8 @@
 # Started as  soffice-resident.py -env:UserInstallation=file:///… SOFFICE_PATH
 # (the profile argument first, so that soffice-sandbox seeds it with our hardened settings).
 # It starts soffice listening on a pipe (a UNIX socket: nothing to reach over a network, and the
-# namespace has none), connects, warms the Impress, Writer, Calc and chart modules up, prints
-# {"ready": true}, then reads one JSON request a line on stdin:
+# namespace has none), connects, prints {"ready": true}, then reads one JSON request a line on
+# stdin, warming the Impress, Writer, Calc and chart modules up while none waits:
 #   {"id": 1, "input": "/…/source.pptx", "output": "/…/document.pdf", "filter": "impress_pdf_Export"}
 # and answers each on stdout, one at a time:
 #   {"id": 1, "ok": true}   or   {"id": 1, "ok": false, "error": "…"}
@@ -19,6 +19,7 @@
 # sandbox past a conversion's time limit.
 import json
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -115,33 +116,63 @@ def export(document, output, pdf_filter):
         document.close(True)
 
 
-def warm_up(desktop, workdir):
-    # Each module loads its libraries on first use: an empty document of each, exported to PDF,
-    # makes the first real upload as fast as the next ones.
-    for factory, pdf_filter in (
-        ("simpress", "impress_pdf_Export"),
-        ("swriter", "writer_pdf_Export"),
-        ("scalc", "calc_pdf_Export"),
-    ):
+def warm_up_steps(desktop, workdir):
+    """Each module loads its libraries on first use: an empty document of each, exported to PDF,
+    makes the first real upload as fast as the next ones. One step per module, so that a request
+    arriving meanwhile waits for one step at most (see main)."""
+    output = os.path.join(workdir, "warm-up.pdf")
+
+    def empty(factory, pdf_filter):
         document = desktop.loadComponentFromURL("private:factory/" + factory, "_blank", 0, props(Hidden=True))
-        export(document, os.path.join(workdir, "warm-up.pdf"), pdf_filter)
-    # Charts live in a module of their own, loaded by the first document that has one (about 2 s
-    # on this machine's class of hardware): a slide with a chart of LibreOffice's sample data.
-    document = desktop.loadComponentFromURL("private:factory/simpress", "_blank", 0, props(Hidden=True))
-    chart = document.createInstance("com.sun.star.drawing.OLE2Shape")
-    document.DrawPages.getByIndex(0).add(chart)
-    chart.CLSID = CHART_CLSID
-    export(document, os.path.join(workdir, "warm-up.pdf"), "impress_pdf_Export")
-    os.remove(os.path.join(workdir, "warm-up.pdf"))
+        export(document, output, pdf_filter)
+
+    def chart():
+        # Charts live in a module of their own, loaded by the first document that has one (about
+        # 2 s on this machine's class of hardware): a slide with a chart of LibreOffice's sample data.
+        document = desktop.loadComponentFromURL("private:factory/simpress", "_blank", 0, props(Hidden=True))
+        shape = document.createInstance("com.sun.star.drawing.OLE2Shape")
+        document.DrawPages.getByIndex(0).add(shape)
+        shape.CLSID = CHART_CLSID
+        export(document, output, "impress_pdf_Export")
+        os.remove(output)
+
+    return [
+        lambda: empty("simpress", "impress_pdf_Export"),
+        lambda: empty("swriter", "writer_pdf_Export"),
+        lambda: empty("scalc", "calc_pdf_Export"),
+        chart,
+    ]
+
+
+def read_requests(requests):
+    # Lines are read on a thread of their own, so the main thread (the only one talking UNO) can
+    # tell whether a request waits between two warm-up steps.
+    for line in sys.stdin:
+        requests.put(line)
+    requests.put(None)
 
 
 def main():
     profile_arg, soffice = sys.argv[1], sys.argv[2]
     workdir = uno.fileUrlToSystemPath(profile_arg.split("=", 1)[1])
     desktop = start(profile_arg, soffice)
-    warm_up(desktop, workdir)
+    # Ready as soon as soffice answers: the modules are warmed while nothing else waits, and an
+    # upload arriving during the warm-up (the first one after a start) goes before the steps left.
     say({"ready": True})
-    for line in sys.stdin:
+    warm = warm_up_steps(desktop, workdir)
+    requests = queue.Queue()
+    threading.Thread(target=read_requests, args=(requests,), daemon=True).start()
+    while True:
+        try:
+            line = requests.get_nowait() if warm else requests.get()
+        except queue.Empty:
+            try:
+                warm.pop(0)()
+            except Exception:  # a failed warm-up only costs the first upload some time
+                pass
+            continue
+        if line is None:
+            break
         request = json.loads(line)
         try:
             document = load(desktop, uno.systemPathToFileUrl(request["input"]))

@@ -23,7 +23,7 @@ export interface ResidentOptions {
   profileDir: string;
 }
 
-/** Starting and warming up takes seconds; more than this means it will not start. */
+/** Starting takes seconds; more than this means it will not start. */
 const START_MS = 60_000;
 /** After a failed start, conversions go to cold LibreOffices for a while before the next try. */
 const RETRY_AFTER_MS = 5 * 60_000;
@@ -42,8 +42,9 @@ interface Instance {
 
 /**
  * One LibreOffice kept running between conversions and driven over UNO: starting soffice is
- * most of a small document's conversion time, so the server starts it (and converts empty
- * documents to load each module) when it starts, and every upload finds it warm.
+ * most of a small document's conversion time, so the server starts it when it starts, and every
+ * upload finds it warm. Once started it converts an empty document of each module (and a chart)
+ * while no upload waits: one arriving meanwhile waits for one of those steps at most.
  *
  * Isolation as for a cold conversion: the same sandbox around the helper and soffice, a
  * throwaway profile deleted with each process. One conversion at a time (the converter's queue
