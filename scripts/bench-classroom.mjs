@@ -12,11 +12,14 @@
 //   - the server's CPU seconds and its memory peak (resident set, sampled every 20 ms).
 // The students are spread over BENCH_WORKERS client processes (2 unless told), which report
 // their timings here on a clock all processes share; the presenter stays in this one.
+// Beside each size, the floor: the same storms and fan-out with bare WebSockets and nothing else
+// (bench-classroom-floor.mjs), in the same run on the same machine.
 // Prints figures; not a timed test.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { io } from 'socket.io-client';
+import { floor } from './bench-classroom-floor.mjs';
 import { clock, cpuSeconds, Histogram, startBenchServer } from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
@@ -235,6 +238,7 @@ try {
   console.log('control plane: N listen-only socket clients in one meeting (real server, loopback)');
   for (const n of SIZES) {
     const r = await measure(n);
+    const bare = await floor(n, WORKERS, TURNS);
     const pct = (h, p) => fmt(h.quantile(p));
     console.log(
       `  N=${String(n).padStart(4)}: join storm ${fmt(r.joinStorm)} (HTTP p50 ${fmt(r.joinP50)}, p95 ${fmt(r.joinP95)}; ` +
@@ -252,6 +256,10 @@ try {
       console.log(
         `          ${what} ${fmt(x.ms)} (server CPU ${x.cpu.toFixed(1)} s, memory peak ${x.peak.toFixed(0)} MB)`,
       );
+    console.log(
+      `          floor, bare WebSockets (ws alone, same clients): connect storm ${fmt(bare.connect)}; ` +
+        `fan-out p50 ${fmt(bare.fanoutP50)} p99 ${fmt(bare.fanoutP99)} (${bare.deliveries}); reconnect storm ${fmt(bare.reconnect)}`,
+    );
   }
   console.log(
     '  goals: join storm of 1,000 <= 2 s; reconnect storm 1,000 <= 0.5 s, 3,000 <= 2 s; fan-out p99 <= 50 ms at 3,000; memory peak <= 1 GB',
