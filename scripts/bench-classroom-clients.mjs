@@ -7,7 +7,7 @@
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { io } from 'socket.io-client';
-import { clock, inParallel, sharedDecoding } from './bench-server.mjs';
+import { clock, inParallel, serveCommands, sharedDecoding } from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
@@ -131,6 +131,11 @@ const work = {
     return { seq: Math.min(...clients.map((c) => c.lastSeq)) };
   },
   /** The probes received since the last call. */
+  async start(args) {
+    base = args.base;
+    maxSockets = args.maxSockets;
+    return {};
+  },
   async receipts() {
     const r = receipts;
     receipts = [];
@@ -146,17 +151,4 @@ const work = {
   },
 };
 
-process.on('message', async ({ id, command, args }) => {
-  try {
-    if (command === 'start') {
-      base = args.base;
-      maxSockets = args.maxSockets;
-      return process.send({ id, ok: true });
-    }
-    process.send({ id, ok: true, ...(await work[command](args)) });
-  } catch (err) {
-    process.send({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
-process.send({ ready: true });
+serveCommands(work);

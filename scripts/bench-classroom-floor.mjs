@@ -3,9 +3,8 @@
 // database. Same machine, same run, same client processes and clock as bench-classroom.mjs, so
 // what the classroom adds is the difference. Imported by bench-classroom.mjs; as a child process
 // (argv[2] === 'clients') it holds its share of the clients.
-import { fork } from 'node:child_process';
 import { WebSocket, WebSocketServer } from 'ws';
-import { clock } from './bench-server.mjs';
+import { clientProcesses, clock, serveCommands } from './bench-server.mjs';
 
 /** What a welcome and a page turn weigh on the wire, about: a resume's reply, an event. */
 const WELCOME = 'w'.repeat(100);
@@ -38,6 +37,10 @@ if (process.argv[2] === 'clients') {
       ),
     );
   const work = {
+    async start(args) {
+      url = args.url;
+      return {};
+    },
     async open({ count }) {
       sockets = await open(count);
       return {};
@@ -55,19 +58,7 @@ if (process.argv[2] === 'clients') {
       return { receipts: r };
     },
   };
-  process.on('message', async ({ id, command, args }) => {
-    try {
-      if (command === 'start') {
-        url = args.url;
-        return process.send({ id, ok: true });
-      }
-      process.send({ id, ok: true, ...(await work[command](args)) });
-    } catch (err) {
-      process.send({ id, ok: false, error: String(err) });
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
-  process.send({ ready: true });
+  serveCommands(work);
 }
 
 /**
@@ -80,29 +71,7 @@ export async function floor(n, workers, turns) {
   await new Promise((r) => server.once('listening', r));
   server.on('connection', (ws) => ws.send(WELCOME));
   const url = `ws://127.0.0.1:${server.address().port}`;
-  const children = await Promise.all(
-    Array.from({ length: workers }, async () => {
-      const child = fork(new URL(import.meta.url), ['clients'], { stdio: 'inherit' });
-      const pending = new Map();
-      let next = 0;
-      child.on('message', (m) => {
-        const p = pending.get(m.id);
-        if (!p) return;
-        pending.delete(m.id);
-        if (m.ok) p.resolve(m);
-        else p.reject(new Error(m.error));
-      });
-      await new Promise((r) => child.once('message', r));
-      const call = (command, args = {}) =>
-        new Promise((resolve, reject) => {
-          const id = next++;
-          pending.set(id, { resolve, reject });
-          child.send({ id, command, args });
-        });
-      await call('start', { url });
-      return { child, call };
-    }),
-  );
+  const children = await clientProcesses(new URL(import.meta.url), workers, { url }, ['clients']);
   const share = (k) => Math.floor(n / workers) + (k < n % workers ? 1 : 0);
   const all = (command, args) => Promise.all(children.map((c, k) => c.call(command, args?.(k) ?? {})));
   try {

@@ -15,12 +15,11 @@
 // Beside each size, the floor: the same storms and fan-out with bare WebSockets and nothing else
 // (bench-classroom-floor.mjs), in the same run on the same machine.
 // Prints figures; not a timed test.
-import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { io } from 'socket.io-client';
 import { floor } from './bench-classroom-floor.mjs';
-import { clock, cpuSeconds, Histogram, startBenchServer } from './bench-server.mjs';
+import { clientProcesses, clock, cpuSeconds, Histogram, startBenchServer } from './bench-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { PROTOCOL_VERSION, SOCKET } = require('@estrade/protocol');
@@ -53,33 +52,11 @@ const watchdog = setTimeout(() => {
 }, 600_000);
 
 /** The client processes: `ask(command, args)` runs a command in each, with its share of the students. */
-const workers = await Promise.all(
-  Array.from({ length: WORKERS }, async () => {
-    const child = fork(new URL('./bench-classroom-clients.mjs', import.meta.url), { stdio: 'inherit' });
-    const pending = new Map();
-    let next = 0;
-    child.on('message', (m) => {
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (m.ok) p.resolve(m);
-      else p.reject(new Error(m.error));
-    });
-    child.on('exit', (code) => {
-      for (const p of pending.values()) p.reject(new Error(`a client process ended (${code})`));
-    });
-    await new Promise((r) => child.once('message', r));
-    const call = (command, args = {}) =>
-      new Promise((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve, reject });
-        child.send({ id, command, args });
-      });
-    // Node's http pool for the joins, shared out: 256 sockets in all.
-    await call('start', { base, maxSockets: Math.ceil(256 / WORKERS) });
-    return { child, call };
-  }),
-);
+// Node's http pool for the joins, shared out: 256 sockets in all.
+const workers = await clientProcesses(new URL('./bench-classroom-clients.mjs', import.meta.url), WORKERS, {
+  base,
+  maxSockets: Math.ceil(256 / WORKERS),
+});
 const ask = (command, args) => Promise.all(workers.map((w, k) => w.call(command, args?.(k) ?? {})));
 
 /** The presenter's socket; resolves once its snapshot arrived. */

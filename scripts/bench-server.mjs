@@ -2,7 +2,7 @@
 // given ports), started and awaited; `stop()` ends it and removes the folder. `env` adds to or
 // overrides the environment (a limit raised for the benchmark), `nodeArgs` go to node itself
 // (`--cpu-prof`); `pid` is the server's process, to read its CPU time.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -176,4 +176,51 @@ export async function until(pred, what, timeoutMs = 20_000) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * `count` client processes running `module` (each serves its commands with `serveCommands`);
+ * resolves once each is ready and has run `start` with `startArgs`. `call(command, args)` runs a
+ * command in one and resolves with its reply.
+ */
+export async function clientProcesses(module, count, startArgs, forkArgs = []) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const child = fork(module, forkArgs, { stdio: 'inherit' });
+      const pending = new Map();
+      let next = 0;
+      child.on('message', (m) => {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.ok) p.resolve(m);
+        else p.reject(new Error(m.error));
+      });
+      child.on('exit', (code) => {
+        for (const p of pending.values()) p.reject(new Error(`a client process ended (${code})`));
+      });
+      await new Promise((r) => child.once('message', r));
+      const call = (command, args = {}) =>
+        new Promise((resolve, reject) => {
+          const id = next++;
+          pending.set(id, { resolve, reject });
+          child.send({ id, command, args });
+        });
+      await call('start', startArgs);
+      return { child, call };
+    }),
+  );
+}
+
+/** The other side of `clientProcesses`: runs each command sent to this process from `work`. */
+export function serveCommands(work) {
+  process.on('message', async ({ id, command, args }) => {
+    try {
+      process.send({ id, ok: true, ...(await work[command](args)) });
+    } catch (err) {
+      process.send({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ ready: true });
 }
