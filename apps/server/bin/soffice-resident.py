@@ -12,7 +12,8 @@
 # namespace has none), connects, prints {"ready": true}, then reads one JSON request a line on
 # stdin, warming the Impress, Writer, Calc and chart modules up while none waits:
 #   {"id": 1, "input": "/…/source.pptx", "output": "/…/document.pdf", "filter": "impress_pdf_Export"}
-# and answers each on stdout, one at a time:
+# says when it takes each up ({"id": 1, "started": true}: the time limit starts), and answers each
+# on stdout, one at a time:
 #   {"id": 1, "ok": true}   or   {"id": 1, "ok": false, "error": "…"}
 # It exits when stdin closes (the server is gone) or soffice exits (a crash); as PID 1 of the
 # namespace, its exit takes every LibreOffice process with it. The server kills the whole
@@ -174,6 +175,7 @@ def main():
         if line is None:
             break
         request = json.loads(line)
+        say({"id": request["id"], "started": True})
         try:
             document = load(desktop, uno.systemPathToFileUrl(request["input"]))
             if document is None:

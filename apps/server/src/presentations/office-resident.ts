@@ -25,6 +25,8 @@ export interface ResidentOptions {
 
 /** Starting takes seconds; more than this means it will not start. */
 const START_MS = 60_000;
+/** Longer than any warm-up step (loading a module) takes: past it, the helper is stuck. */
+const WARM_STEP_MS = 30_000;
 /** After a failed start, conversions go to cold LibreOffices for a while before the next try. */
 const RETRY_AFTER_MS = 5 * 60_000;
 
@@ -36,7 +38,7 @@ type Outcome = 'converted' | 'failed' | 'timeout' | 'crashed';
 interface Instance {
   child: ChildProcessWithoutNullStreams;
   conversions: number;
-  pending: { id: number; answer: (m: UnoMessage) => void; crashed: () => void } | null;
+  pending: { id: number; started: () => void; answer: (m: UnoMessage) => void; crashed: () => void } | null;
   exited: Promise<void>;
 }
 
@@ -155,7 +157,8 @@ export class ResidentOffice {
           logger.info({ ms: Date.now() - started, pid: child.pid }, 'resident LibreOffice ready');
           resolve(inst);
         } else if (inst.pending?.id === message.id) {
-          inst.pending.answer(message);
+          if ('started' in message) inst.pending.started();
+          else inst.pending.answer(message);
         }
       });
       child.once('error', (err) => {
@@ -184,9 +187,15 @@ export class ResidentOffice {
         inst.pending = null;
         resolve(r);
       };
-      const timer = setTimeout(() => done({ outcome: 'timeout' }), this.o.timeoutMs);
+      // The time limit counts from when the helper takes the request up: a fresh LibreOffice may
+      // first finish a warm-up step (a second or two). One that never takes it up is stuck.
+      let timer = setTimeout(() => done({ outcome: 'timeout' }), Math.max(this.o.timeoutMs, WARM_STEP_MS));
       inst.pending = {
         id,
+        started: () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => done({ outcome: 'timeout' }), this.o.timeoutMs);
+        },
         answer: (m) => done('error' in m ? { outcome: 'failed', error: m.error } : { outcome: 'converted' }),
         crashed: () => done({ outcome: 'crashed' }),
       };

@@ -25,6 +25,7 @@ describe('the resident LibreOffice protocol', () => {
 
   it("reads the helper's answers and ignores other output", () => {
     expect(parseUnoMessage('{"ready": true}')).toEqual({ ready: true });
+    expect(parseUnoMessage('{"id": 3, "started": true}')).toEqual({ id: 3, started: true });
     expect(parseUnoMessage('{"id": 3, "ok": true}')).toEqual({ id: 3, ok: true });
     expect(parseUnoMessage('{"id": 4, "ok": false, "error": "no"}')).toEqual({ id: 4, ok: false, error: 'no' });
     expect(parseUnoMessage('Warning: failed to launch javaldx')).toBeNull();

@@ -41,6 +41,8 @@ export interface UnoRequest {
 
 export const UnoMessage = z.union([
   z.object({ ready: z.literal(true) }),
+  /** The helper took the request up (it may first finish a warm-up step): its time limit starts. */
+  z.object({ id: z.number().int(), started: z.literal(true) }),
   z.object({ id: z.number().int(), ok: z.literal(true) }),
   z.object({ id: z.number().int(), ok: z.literal(false), error: z.string() }),
 ]);
