@@ -14,6 +14,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from './infra/embedded-po
 import { loadOrCreateSecrets } from './infra/secrets';
 import { StartupError } from './infra/startup-error';
 import { logger, PinoNestLogger } from './logging/logger';
+import { startOfficeConverter } from './presentations/office-converter';
 import { ApiErrorFilter } from './web/http-errors';
 import { securityHeaders } from './web/security-headers';
 import { serveWebApp } from './web/static-web';
@@ -21,7 +22,7 @@ import { serveWebApp } from './web/static-web';
 /** Connections the kernel may hold before the server accepts them. */
 const LISTEN_BACKLOG = 4096;
 
-/** Child services this process started (PostgreSQL, LiveKit), stopped in reverse order on exit. */
+/** Child services this process started (LibreOffice, PostgreSQL, LiveKit), stopped in reverse order on exit. */
 const children: { stop(): Promise<void> }[] = [];
 const stopChildren = async () => {
   for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
@@ -47,6 +48,10 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  // LibreOffice first: its two seconds of start-up overlap PostgreSQL's and LiveKit's.
+  const office = startOfficeConverter(config);
+  children.push({ stop: () => office.close() });
 
   let pg: RunningPostgres | null = null;
   if (config.database.kind === 'embedded') {
@@ -101,6 +106,7 @@ async function main() {
     databaseUrl,
     livekit,
     sessionSecret: config.sessionSecret ?? secrets.sessionSecret,
+    office,
   };
   app = await NestFactory.create<NestExpressApplication>(AppModule.with(runtime, dataSource), {
     logger: new PinoNestLogger(),

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
+import type { OfficeConverter } from '../presentations/office-converter';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -187,6 +188,8 @@ export interface Runtime {
   databaseUrl: string;
   livekit: { url: string; publicUrl: string; apiKey: string; apiSecret: string };
   sessionSecret: string;
+  /** Office and ODF conversion, started before the rest (see startOfficeConverter); null: started with its module. */
+  office: OfficeConverter | null;
 }
 
 export const RUNTIME = Symbol('RUNTIME');

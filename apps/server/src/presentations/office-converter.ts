@@ -1,5 +1,7 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DocumentFormat } from '@estrade/protocol';
+import type { Config } from '../config/config';
 import { CommandError } from '../meetings/command-error';
 import { Turns } from '../limits/turns';
 import { logger } from '../logging/logger';
@@ -72,3 +74,35 @@ export class OfficeConverter {
 
 export const SANDBOX_SCRIPT = (repoRoot: string) => path.join(repoRoot, 'apps/server/bin/soffice-sandbox');
 export const RESIDENT_HELPER = (repoRoot: string) => path.join(repoRoot, 'apps/server/bin/soffice-resident.py');
+
+/** Scratch space for uploads and conversions, under the storage root, emptied at each start. */
+export const scratchDir = (config: Config) => path.join(config.slides.storageDir, '.tmp');
+
+/**
+ * The converter for these settings, with its resident LibreOffices starting in the background.
+ * The server calls it first thing (main.ts), before PostgreSQL and LiveKit start: soffice then
+ * takes its two seconds meanwhile, and the first upload after a start finds it ready. Empties
+ * the scratch space and the LibreOffice profiles a previous run left.
+ */
+export function startOfficeConverter(config: Config): OfficeConverter {
+  const s = config.slides;
+  const tmpDir = scratchDir(config);
+  const profileDir = path.join(s.storageDir, '.office');
+  for (const dir of [tmpDir, profileDir]) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+  const converter = new OfficeConverter({
+    sandbox: SANDBOX_SCRIPT(config.repoRoot),
+    soffice: s.soffice,
+    timeoutMs: s.conversionMs,
+    concurrency: s.conversionConcurrency,
+    queue: s.conversionQueue,
+    tmpDir,
+    resident: s.resident
+      ? { helper: RESIDENT_HELPER(config.repoRoot), python: s.python, restartEvery: s.restartEvery, profileDir }
+      : null,
+  });
+  converter.warmUp();
+  return converter;
+}

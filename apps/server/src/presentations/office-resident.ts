@@ -170,7 +170,8 @@ export class ResidentOffice {
         void rm(profile, { recursive: true, force: true });
         reject(new ResidentUnavailable(`it exited (${code ?? signal}) while starting: ${stderr.slice(-500)}`));
         inst.pending?.crashed();
-        if (this.live === inst) {
+        // Closed: the server is stopping and killed it; nothing to say or restart.
+        if (this.live === inst && !this.closed) {
           logger.warn({ code, signal, stderr: stderr.slice(-500) }, 'the resident LibreOffice exited: restarting it');
           this.replace(inst);
         }

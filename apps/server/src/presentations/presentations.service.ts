@@ -19,7 +19,7 @@ import { CommandBus } from '../meetings/command-bus';
 import { MeetingsService } from '../meetings/meetings.service';
 import { kindOf, sniffFormat } from './file-format';
 import { imageToPdf } from './images';
-import { OfficeConverter, RESIDENT_HELPER, SANDBOX_SCRIPT } from './office-converter';
+import { OfficeConverter, scratchDir, startOfficeConverter } from './office-converter';
 import { planRanges, PopplerPages, type PageRange } from './pdf-poppler';
 import { PdfPool, type PageSize } from './pdf-pool';
 import { READABLE, readOrRepair, type RepairOptions } from './pdf-repair';
@@ -96,7 +96,7 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
     private readonly meetings: MeetingsService,
   ) {
     this.root = runtime.config.slides.storageDir;
-    this.tmp = path.join(this.root, '.tmp');
+    this.tmp = scratchDir(runtime.config);
   }
 
   get limits() {
@@ -106,11 +106,9 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
 
   async onModuleInit() {
     const s = this.runtime.config.slides;
-    const profiles = path.join(this.root, '.office');
-    for (const dir of [this.tmp, profiles]) {
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
-    }
+    // Started by main.ts before anything else (it empties the scratch space too); here only
+    // when the module runs without it.
+    this.converter = this.runtime.office ?? startOfficeConverter(this.runtime.config);
     // pdf.js gets the conversion limit too, but never less than 30 s: a 500-page book takes a while.
     this.pool = new PdfPool(s.pdfWorkers, Math.max(s.conversionMs, 30_000));
     this.inspector = new PdfPool(1, Math.max(s.conversionMs, 30_000));
@@ -120,25 +118,6 @@ export class PresentationsService implements OnModuleInit, OnApplicationBootstra
       maxBytes: s.maxBytes,
       concurrency: s.pdfWorkers,
     });
-    this.converter = new OfficeConverter({
-      sandbox: SANDBOX_SCRIPT(this.runtime.config.repoRoot),
-      soffice: s.soffice,
-      timeoutMs: s.conversionMs,
-      concurrency: s.conversionConcurrency,
-      queue: s.conversionQueue,
-      tmpDir: this.tmp,
-      resident: s.resident
-        ? {
-            helper: RESIDENT_HELPER(this.runtime.config.repoRoot),
-            python: s.python,
-            restartEvery: s.restartEvery,
-            profileDir: profiles,
-          }
-        : null,
-    });
-    // In the background: the first upload after a start finds LibreOffice warm, and the server
-    // does not wait for it to be ready.
-    this.converter.warmUp();
     // The default deck is stored like any upload; every meeting starts with it.
     const deckFile = path.join(this.runtime.config.presentationsDir, 'default.pdf');
     // pdf.js loads and warms up in every worker meanwhile, in the background: on a restart (the
