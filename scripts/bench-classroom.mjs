@@ -194,8 +194,13 @@ async function measure(n) {
   const reconnect = await storm(true);
   // Reload storm: every page reloads at once: new connections, each a fresh snapshot.
   const reload = await storm(false);
+  // The class ends, as a teacher ends it: otherwise its students' reconnect grace would run out
+  // during the next size's measurements, each logging a departure.
+  const ended = await teacher.socket.timeout(20_000).emitWithAck(SOCKET.command, { type: 'meeting.end' });
+  if (!ended.ok) throw new Error(`the meeting did not end: ${ended.code}`);
   await ask('close');
   teacher.socket.disconnect();
+  await quiet();
   return {
     n,
     joinStorm,
