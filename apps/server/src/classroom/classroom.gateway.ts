@@ -208,9 +208,11 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
     const resuming = here.filter((a) => a.lastSeq !== undefined && a.lastSeq <= m.seq);
     if (resuming.length) {
       const missed = await this.meetings.eventsAfter(meetingId, Math.min(...resuming.map((a) => a.lastSeq!)));
+      // Each event's wire form once, whoever of the class it goes to.
+      const wire = missed.map(loggedOnTheWire);
       for (const a of resuming) {
         const who = { id: a.participantId, role: m.state.participants[a.participantId].role };
-        const mine = missed.filter((e) => e.seq > a.lastSeq! && deliversTo(e, m.state, who)).map(loggedOnTheWire);
+        const mine = wire.filter((_, i) => missed[i].seq > a.lastSeq! && deliversTo(missed[i], m.state, who));
         if (mine.length) a.socket.emit(SOCKET.events, mine);
       }
     }

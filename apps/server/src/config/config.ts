@@ -188,7 +188,7 @@ export interface Runtime {
   databaseUrl: string;
   livekit: { url: string; publicUrl: string; apiKey: string; apiSecret: string };
   sessionSecret: string;
-  /** Office and ODF conversion, started before the rest (see startOfficeConverter); null: started with its module. */
+  /** Office and ODF conversion, started before the rest (see startOfficeConverter); null: by its module. */
   office: OfficeConverter | null;
 }
 

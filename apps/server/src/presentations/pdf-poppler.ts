@@ -164,8 +164,9 @@ export function progressLine(line: string): { page: number; file: string } | nul
 
 /**
  * pdftotext's output split into pages: each page ends with a form feed. Text is trimmed and
- * blank lines between blocks dropped, as pdf.js gave it (one line per line). A count that does not match (a form feed inside a page's own text) is a failure,
- * never text shifted onto the wrong pages.
+ * blank lines between blocks dropped, as pdf.js gave it (one line per line). A count that does
+ * not match (a form feed inside a page's own text) is a failure, never text shifted onto the
+ * wrong pages.
  */
 export function splitPages(output: string, count: number): string[] {
   const parts = output.split('\f');

@@ -47,10 +47,10 @@ export type ProgressListener = (meetingIds: string[], fileId: string, done: numb
 
 const THUMB_WIDTH = 150;
 /**
- * Pages read by pdf.js (when poppler cannot) per worker job: about four jobs per worker, so that a worker that drew the light pages
- * takes more instead of waiting for the one with the heavy ones (a worker keeps the document
- * open between jobs, so a job costs no new parse), and jobs short enough that another upload's
- * pages get their turn.
+ * Pages read by pdf.js (when poppler cannot) per worker job: about four jobs per worker, so that
+ * a worker that drew the light pages takes more instead of waiting for the one with the heavy
+ * ones (a worker keeps the document open between jobs, so a job costs no new parse), and jobs
+ * short enough that another upload's pages get their turn.
  */
 const JOBS_PER_WORKER = 4;
 const MAX_PAGES_PER_JOB = 16;
