@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { liveClassroom, TestClient } from '../testing/classroom-kit';
 import type { TestServer } from '../testing/test-server';
-import { corpusFile, getFile, pdfinfoPages, uploadFile } from '../testing/slides-kit';
+import { corpusFile, getFile, pdfImageResolutions, pdfinfoPages, uploadFile } from '../testing/slides-kit';
 
 /**
  * The resident LibreOffice (office-resident.ts) against the real one: warm from the server's
@@ -44,7 +44,8 @@ async function convert(teacher: TestClient, name: string) {
   const res = await uploadFile(teacher, corpusFile(`documents/${name}`));
   expect(res).toMatchObject({ status: 201 });
   const pdf = await getFile(teacher, res.json.fileId!, 'document.pdf');
-  return { ms: res.ms, pages: pdfinfoPages(Buffer.from(await pdf.arrayBuffer())) };
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  return { ms: res.ms, pages: pdfinfoPages(bytes), bytes };
 }
 
 describe('slides: the resident LibreOffice (real LibreOffice, python3-uno)', () => {
@@ -73,7 +74,13 @@ describe('slides: the resident LibreOffice (real LibreOffice, python3-uno)', () 
     // Third conversion of this LibreOffice (the .odt above was the first): replaced after it.
     const second = await residentPid(server, 2);
     expect(soffices(server).has(first)).toBe(false);
-    expect(await convert(teacher, 'cht-chart-type.odp')).toMatchObject({ pages: 8 });
+    const charts = await convert(teacher, 'cht-chart-type.odp');
+    expect(charts).toMatchObject({ pages: 8 });
+    // Its first slide's three 3-D charts are drawn as images: still at 300 dpi, with the profile's
+    // anti-aliasing off (registrymodifications.xcu), only the 3 x 3 oversampling is gone.
+    const resolutions = pdfImageResolutions(charts.bytes, 1);
+    expect(resolutions).toHaveLength(3);
+    for (const ppi of resolutions) expect(ppi).toBeGreaterThanOrEqual(295);
     expect(await convert(teacher, 'txt-font-props.pptx')).toMatchObject({ pages: 5 });
     expect(await residentPid(server, 2)).toBe(second);
   });

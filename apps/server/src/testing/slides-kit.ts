@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { FilesAccess, SOCKET } from '@estrade/protocol';
@@ -72,6 +73,28 @@ export function pdfinfoPages(pdf: Buffer | string): number {
   const m = /^Pages:\s+(\d+)/m.exec(out);
   if (!m) throw new Error(`pdfinfo gave no page count:\n${out}`);
   return Number(m[1]);
+}
+
+/** The resolution (x ppi) of each image drawn on one page of a PDF, from poppler's pdfimages. */
+export function pdfImageResolutions(pdf: Buffer, page: number): number[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'estrade-pdfimages-'));
+  try {
+    const file = path.join(dir, 'document.pdf');
+    writeFileSync(file, pdf);
+    const out = execFileSync('pdfimages', ['-list', '-f', String(page), '-l', String(page), file], {
+      encoding: 'utf8',
+    });
+    // Two header lines, then: page num type width height color comp bpc enc interp object ID x-ppi …
+    return out
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f[2] === 'image')
+      .map((f) => Number(f[12]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** An ODT whose content links to a local file and a URL (a linked section and a linked image). */
