@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import type { WebSocketRoute } from '@playwright/test';
 import { participantAction, createRoom, expect, join, test } from './kit';
 
 test('chat: a public message, a mention that notifies, a reply, a reaction, a private conversation the third never sees, saving and clearing', async ({
@@ -86,4 +87,57 @@ test('chat: a message is shown as text, never run as markup', async ({ person })
   await expect(shown.locator('a')).toHaveAttribute('href', 'https://example.org/cours');
   await expect(shown.locator('a')).toHaveAttribute('rel', 'noopener noreferrer nofollow');
   expect(dialogs).toBe(0);
+});
+
+test('chat: a student whose connection drops sees it, and once back has what was said meanwhile', async ({
+  person,
+}) => {
+  const teacher = await person();
+  const ana = await person();
+  // Ana's classroom connection goes through the test, which can cut it as a network would: the
+  // open WebSocket closes, and new ones are refused while the network is down.
+  let down = false;
+  const open = new Set<WebSocketRoute>();
+  // What the server sent on each connection, by socket.io message name.
+  const received: string[][] = [];
+  await ana.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return void ws.close({ code: 1006 });
+    const names: string[] = [];
+    received.push(names);
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      const name = /^42\["([^"]+)"/.exec(String(m))?.[1];
+      if (name) names.push(name);
+      ws.send(m);
+    });
+    open.add(ws);
+  });
+  const { moderatorLink, viewerLink } = await createRoom(teacher, 'Géographie');
+  await join(teacher, moderatorLink, 'Mme Reclus', 'listen-only');
+  await join(ana, viewerLink, 'Ana', 'listen-only');
+  const messages = (page: typeof ana) => page.getByTestId('chat-messages').getByTestId('chat-message');
+  await teacher.getByTestId('chat-input').fill('Avant la coupure');
+  await teacher.getByTestId('chat-input').press('Enter');
+  await expect(messages(ana)).toContainText(['Avant la coupure']);
+
+  // The network goes down: her page says so.
+  down = true;
+  for (const ws of open) await ws.close({ code: 1006 });
+  open.clear();
+  await expect(ana.getByTestId('reconnecting')).toBeVisible();
+  await teacher.getByTestId('chat-input').fill('Pendant la coupure');
+  await teacher.getByTestId('chat-input').press('Enter');
+  await expect(messages(teacher)).toContainText(['Avant la coupure', 'Pendant la coupure']);
+
+  // Back: the page resumes from what it held, with the message it missed, once, in order.
+  down = false;
+  await expect(ana.getByTestId('reconnecting')).toBeHidden({ timeout: 15_000 });
+  await expect(messages(ana)).toHaveText([/Avant la coupure/, /Pendant la coupure/]);
+  // Resumed, not reloaded: the missed events, then the server's word that she is up to date.
+  expect(received.at(-1)!.slice(0, 2)).toEqual(['events', 'resumed']);
+  expect(received.at(-1)).not.toContain('snapshot');
+  await ana.getByTestId('chat-input').fill('Je suis revenue');
+  await ana.getByTestId('chat-input').press('Enter');
+  await expect(messages(teacher).last()).toContainText('Je suis revenue');
 });

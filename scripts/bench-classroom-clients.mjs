@@ -61,7 +61,7 @@ function onEvents(events) {
 
 /**
  * A socket for this client, keeping the last seq it holds; resolves once its snapshot arrived,
- * or with `lastSeq` (a reconnection, as the web app makes one) once the server has answered.
+ * or with `lastSeq` (a reconnection, as the web app makes one) once the server says it resumed.
  */
 function connect(client, lastSeq) {
   const socket = io(base, {
@@ -88,10 +88,8 @@ function connect(client, lastSeq) {
     socket.once(SOCKET.snapshot, (s) => ((client.lastSeq = Math.max(client.lastSeq, s.seq)), done()));
     socket.once(SOCKET.fatal, (f) => (clearTimeout(t), reject(new Error(`${f.code}: ${f.message}`))));
     socket.io.once('reconnect_failed', () => (clearTimeout(t), reject(new Error('could not connect, 6 times'))));
-    // Resuming: the server sends what was missed (often nothing) once the socket is in the meeting;
-    // a round trip on the socket says it is.
-    if (lastSeq !== undefined)
-      socket.once('connect', () => socket.timeout(60_000).emitWithAck('clock').then(done, reject));
+    // Resuming: the server sends what was missed (often nothing), then says it is up to date.
+    socket.once(SOCKET.resumed, (r) => ((client.lastSeq = Math.max(client.lastSeq, r.seq)), done()));
   });
 }
 

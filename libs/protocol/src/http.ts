@@ -66,6 +66,8 @@ export type Handshake = z.infer<typeof Handshake>;
 export const SOCKET = {
   command: 'command',
   snapshot: 'snapshot',
+  /** After a resume's missed events: up to date (Resumed). */
+  resumed: 'resumed',
   event: 'event',
   /** Events in log order, several at once (what a meeting logged within one turn of the server). */
   events: 'events',
@@ -82,7 +84,7 @@ export const SOCKET = {
   presentationProgress: 'presentation.progress',
 } as const satisfies Record<
   string,
-  'command' | 'snapshot' | 'event' | 'events' | 'fatal' | LiveRequest | LiveTransient | LivePush
+  'command' | 'snapshot' | 'resumed' | 'event' | 'events' | 'fatal' | LiveRequest | LiveTransient | LivePush
 >;
 
 /**

@@ -132,6 +132,14 @@ export const Snapshot = z.object({
 export type Snapshot = z.infer<typeof Snapshot>;
 
 /**
+ * What a client resuming from the seq it held (Handshake.lastSeq) receives once it is back in
+ * the meeting, right after the events it missed (none, after a short blip): it is up to date as
+ * of `seq`. Without it a client could not tell a resume that worked from one still under way.
+ */
+export const Resumed = z.object({ seq: z.number().int().nonnegative() });
+export type Resumed = z.infer<typeof Resumed>;
+
+/**
  * A snapshot as it is sent: without what parsing it fills back in (each participant's id and
  * fields at their default), so a large class's snapshot is about half the bytes.
  */

@@ -23,6 +23,7 @@ import {
   type ErrorCode,
   type LoggedEvent,
   type MeetingState,
+  type Resumed,
 } from '@estrade/protocol';
 import { RateLimiter } from '../limits/rate-limiter';
 import { logger } from '../logging/logger';
@@ -215,6 +216,9 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
         const mine = wire.filter((_, i) => missed[i].seq > a.lastSeq! && deliversTo(missed[i], m.state, who));
         if (mine.length) a.socket.emit(SOCKET.events, mine);
       }
+      // Then: up to date. One encoding for the whole class, each socket's after its own events.
+      const resumed: Resumed = { seq: m.seq };
+      this.io.to(resuming.map((a) => a.socket.id)).emit(SOCKET.resumed, resumed);
     }
     this.sendSnapshots(
       m,

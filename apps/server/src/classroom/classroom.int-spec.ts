@@ -186,6 +186,8 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
     expect(teacher.events.map((e) => e.event.type)).toEqual(missed.map((e) => e.type));
     expect(missed.map((e) => e.type).slice(0, 2)).toEqual(['participant.audio-mode-changed', 'participant.joined']);
     expect(teacher.events[1].event).toMatchObject({ type: 'participant.joined', participantId: late.id, name: 'Nora' });
+    // Then the server says it is up to date, as of the log's last seq: once, after those events.
+    expect(teacher.resumed).toEqual([{ seq: missed.at(-1)!.seq }]);
 
     // A client without history gets a snapshot rebuilt from the log.
     const fresh = await new TestClient(server, student.session, 'Léo after restart').connect();

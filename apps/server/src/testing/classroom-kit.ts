@@ -3,6 +3,7 @@ import {
   CommandReply,
   LoggedEvent,
   PROTOCOL_VERSION,
+  Resumed,
   SOCKET,
   Snapshot,
   type AudioMode,
@@ -16,6 +17,8 @@ export class TestClient {
   snapshots: Snapshot[] = [];
   fatal: { code: string; message: string } | null = null;
   lastSeq = 0;
+  /** Each resume's confirmation, in order. */
+  readonly resumed: Resumed[] = [];
   socket!: Socket;
 
   constructor(
@@ -60,12 +63,14 @@ export class TestClient {
     this.socket.on(SOCKET.event, receive);
     this.socket.on(SOCKET.events, (batch: unknown[]) => batch.forEach(receive));
     this.socket.on(SOCKET.fatal, (f) => (this.fatal = f));
+    this.socket.on(SOCKET.resumed, (r: unknown) => this.resumed.push(Resumed.parse(r)));
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${this.name}: no snapshot or fatal within 10 s`)), 10_000);
+      const t = setTimeout(() => reject(new Error(`${this.name}: no snapshot, resumed or fatal within 10 s`)), 10_000);
       const done = () => (clearTimeout(t), resolve(this));
       this.socket.once(SOCKET.snapshot, done);
       this.socket.once(SOCKET.fatal, done);
-      if (opts.resume) this.socket.once('connect', () => setTimeout(done, 500));
+      // A resume: what was missed, then the confirmation (or a snapshot, when the seq held is unknown).
+      this.socket.once(SOCKET.resumed, done);
     });
   }
 

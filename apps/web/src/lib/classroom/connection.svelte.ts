@@ -7,6 +7,7 @@ import {
   LIVE_TRANSIENT,
   LoggedEvent,
   PROTOCOL_VERSION,
+  Resumed,
   Snapshot,
   SOCKET,
   type Command,
@@ -89,6 +90,14 @@ export class ClassroomConnection {
     this.socket.on(SOCKET.events, (batch: unknown) => {
       if (Array.isArray(batch)) batch.forEach(receive);
     });
+    // Back after a blip: the events missed came first, so this is up to date.
+    this.socket.on(SOCKET.resumed, (raw: unknown) => {
+      const r = Resumed.safeParse(raw);
+      if (!r.success || !this.state) return;
+      // Events of the meeting not meant for this participant are never sent: the seq still moves on.
+      this.seq = Math.max(this.seq, r.data.seq);
+      this.status = this.over() ? 'closed' : 'connected';
+    });
     this.socket.on(SOCKET.fatal, (f: { code: string; message: string }) => {
       if (f.code === 'too_fast') {
         // Too many reconnections in a row: the server asks us to wait, not to leave.
@@ -100,10 +109,8 @@ export class ClassroomConnection {
       this.fatal = f;
       this.status = 'closed';
     });
-    this.socket.on('connect', () => {
-      this.retrying = false;
-      if (this.state) this.status = 'connected';
-    });
+    // Connected is not back yet: a resume ends with `resumed`, a first connection with its snapshot.
+    this.socket.on('connect', () => (this.retrying = false));
     this.socket.on('disconnect', (reason) => {
       if (this.fatal || reason === 'io client disconnect') return;
       if (reason === 'io server disconnect' && !this.retrying) {

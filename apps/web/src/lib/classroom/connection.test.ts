@@ -73,6 +73,27 @@ describe('the classroom connection', () => {
     expect(socket.handshake).toMatchObject({ token: 'session-token', lastSeq: 12 });
   });
 
+  it('is back once the server says it resumed, after the events it missed, and moves on to that seq', () => {
+    const { conn, socket } = connect(ALICE);
+    socket.receive(SOCKET.snapshot, { seq: 12, you: ALICE, state: meeting(...CLASS) });
+    // The network drops (socket.io's reason for it).
+    socket.connected = false;
+    socket.receive('disconnect', 'transport close');
+    expect(conn.status).toBe('reconnecting');
+    socket.connect();
+    // Connected again, but not yet up to date.
+    expect(conn.status).toBe('reconnecting');
+    socket.receive(SOCKET.events, [{ seq: 13, at: 'x', actor: ALICE, event: said(ALICE, 'manqué') }]);
+    // Seq 14 went to the moderators only: never sent here, yet this client is up to date past it.
+    socket.receive(SOCKET.resumed, { seq: 14 });
+    expect(conn.status).toBe('connected');
+    expect(conn.seq).toBe(14);
+    expect(conn.state!.chat.map((m) => m.text)).toEqual(['manqué']);
+    // A malformed confirmation changes nothing.
+    socket.receive(SOCKET.resumed, { seq: -1 });
+    expect(conn.seq).toBe(14);
+  });
+
   it('closes when the meeting ends, and waits rather than closes when told it reconnects too often', () => {
     const { conn, socket } = connect(ALICE);
     socket.receive(SOCKET.snapshot, { seq: 1, you: ALICE, state: meeting(...CLASS) });
