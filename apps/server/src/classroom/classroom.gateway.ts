@@ -140,7 +140,8 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
       }
       (socket.data as SocketIdentity) = { meetingId, participantId };
       await this.presence.connected(meetingId, participantId);
-      await this.arrivals.add(meetingId, { socket, participantId, lastSeq: hs.data.lastSeq });
+      const arrival = { socket, participantId, lastSeq: hs.data.lastSeq };
+      await (arrival.lastSeq === undefined ? this.arrivals : this.resumes).add(meetingId, arrival);
     } catch (err) {
       const code: ErrorCode = err instanceof CommandError ? err.code : 'internal';
       if (!(err instanceof CommandError)) logger.error({ err }, 'socket connection failed');
@@ -194,13 +195,22 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
    * encoded per interval, not per arrival.
    */
   private readonly arrivals = new Gathered<Arrival, void>(
-    (meetingId, batch) =>
-      this.meetings.exclusive(meetingId, async (m) => {
-        await this.welcomeAll(meetingId, m, batch);
-        return batch.map(() => undefined);
-      }),
+    (meetingId, batch) => this.welcome(meetingId, batch),
     WELCOME_EVERY_MS,
   );
+  /**
+   * Resuming connections: what each missed is a few events at most, nothing like a snapshot, so
+   * they are not held back to share one. Those arriving while one gathering is decided still go
+   * together in the next.
+   */
+  private readonly resumes = new Gathered<Arrival, void>((meetingId, batch) => this.welcome(meetingId, batch));
+
+  private welcome(meetingId: string, batch: Arrival[]) {
+    return this.meetings.exclusive(meetingId, async (m) => {
+      await this.welcomeAll(meetingId, m, batch);
+      return batch.map(() => undefined);
+    });
+  }
 
   private async welcomeAll(meetingId: string, m: { seq: number; state: MeetingState }, batch: Arrival[]) {
     const here = batch.filter((a) => a.socket.connected && m.state.participants[a.participantId]);
