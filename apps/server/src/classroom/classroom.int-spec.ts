@@ -139,6 +139,29 @@ describe('the classroom socket: commands in, events out, one log per meeting', (
       back.close();
     });
 
+    it('confirms a resume after a blip with nothing missed, and gives a snapshot to a client claiming a seq not yet reached', async () => {
+      const { teacher, student } = await classroom.withTeacherAndStudent();
+      await teacher.waitForEvent((e) => e.event.type === 'participant.joined' && e.event.participantId === student.id);
+      const held = student.lastSeq;
+      student.close();
+      const events = student.events.length;
+      await student.connect({ resume: true });
+      // Nothing happened meanwhile: no event, only the word that it is up to date.
+      expect(student.resumed).toEqual([{ seq: held }]);
+      expect(student.events).toHaveLength(events);
+      expect(student.snapshots).toHaveLength(1);
+
+      // A seq beyond the log (a forged or stale handshake) is not taken at its word: a snapshot.
+      const ahead = new TestClient(server, student.session, 'Léo from the future');
+      await ahead.connect({
+        auth: { token: student.session.sessionToken, protocol: PROTOCOL_VERSION, lastSeq: held + 1000 },
+      });
+      expect(ahead.resumed).toEqual([]);
+      expect(ahead.snapshots).toHaveLength(1);
+      expect(ahead.snapshots[0].seq).toBe(held);
+      ahead.close();
+    });
+
     it('logs a departure when a participant stays away past the grace period, and a return when they come back', async () => {
       const { teacher, student } = await classroom.withTeacherAndStudent();
       student.close();
