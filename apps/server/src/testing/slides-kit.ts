@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { FilesAccess, SOCKET } from '@estrade/protocol';
@@ -77,24 +76,18 @@ export function pdfinfoPages(pdf: Buffer | string): number {
 
 /** The resolution (x ppi) of each image drawn on one page of a PDF, from poppler's pdfimages. */
 export function pdfImageResolutions(pdf: Buffer, page: number): number[] {
-  const dir = mkdtempSync(path.join(tmpdir(), 'estrade-pdfimages-'));
-  try {
-    const file = path.join(dir, 'document.pdf');
-    writeFileSync(file, pdf);
-    const out = execFileSync('pdfimages', ['-list', '-f', String(page), '-l', String(page), file], {
-      encoding: 'utf8',
-    });
-    // Two header lines, then: page num type width height color comp bpc enc interp object ID x-ppi …
-    return out
-      .trim()
-      .split('\n')
-      .slice(2)
-      .map((line) => line.trim().split(/\s+/))
-      .filter((f) => f[2] === 'image')
-      .map((f) => Number(f[12]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const out = execFileSync('pdfimages', ['-list', '-f', String(page), '-l', String(page), '-'], {
+    input: pdf,
+    encoding: 'utf8',
+  });
+  // Two header lines, then: page num type width height color comp bpc enc interp object ID x-ppi …
+  return out
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[2] === 'image')
+    .map((f) => Number(f[12]));
 }
 
 /** An ODT whose content links to a local file and a URL (a linked section and a linked image). */
