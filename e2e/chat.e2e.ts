@@ -126,6 +126,13 @@ test('chat: a student whose connection drops sees it, and once back has what was
   for (const ws of open) await ws.close({ code: 1006 });
   open.clear();
   await expect(ana.getByTestId('reconnecting')).toBeVisible();
+  // On a phone too, where it gets a row of its own instead of running over the meeting clock.
+  const desktop = ana.viewportSize()!;
+  await ana.setViewportSize({ width: 390, height: 844 });
+  const banner = (await ana.getByTestId('reconnecting').boundingBox())!;
+  const clock = (await ana.getByTestId('meeting-clock').boundingBox())!;
+  expect(banner.y).toBeGreaterThanOrEqual(clock.y + clock.height);
+  await ana.setViewportSize(desktop);
   await teacher.getByTestId('chat-input').fill('Pendant la coupure');
   await teacher.getByTestId('chat-input').press('Enter');
   await expect(messages(teacher)).toContainText(['Avant la coupure', 'Pendant la coupure']);
