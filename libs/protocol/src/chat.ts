@@ -8,6 +8,29 @@ export const CHAT_MAX_LENGTH = 5000;
 /** Messages in a snapshot; older ones come page by page on request. */
 export const CHAT_PAGE = 50;
 
+/**
+ * A meeting's chat as a whole. The newest messages, up to `kept` or `keptChars` of text, are held
+ * (in memory, and offered as history); older ones stay in the log only. A snapshot carries the
+ * last page within `snapshotChars`, so five-thousand-character messages cannot make it heavy.
+ */
+export const CHAT_LIMITS = {
+  kept: 1000,
+  keptChars: 500_000,
+  snapshotChars: 64_000,
+} as const;
+
+/** The newest of these messages whose texts add up to at most `chars` (`count` at most), in order; never none but for an empty list. */
+export function newestWithin<M extends { text: string }>(messages: readonly M[], count: number, chars: number): M[] {
+  let total = 0;
+  let from = messages.length;
+  while (from > 0 && messages.length - from < count) {
+    total += messages[from - 1].text.length;
+    if (total > chars && from < messages.length) break;
+    from--;
+  }
+  return from === 0 ? [...messages] : messages.slice(from);
+}
+
 export const MessageId = z.uuid();
 export const ChatText = z
   .string()
@@ -121,12 +144,13 @@ export const chat = defineSlice({
     'chat.send': {
       who: 'anyone',
       rate: RATES.chat,
+      notWhileAway: true,
       // As in BigBlueButton, a private message to a moderator stays allowed under the private-chat lock.
       lock: (c, ctx) => (c.to === null ? 'publicChat' : ctx.roleOf(c.to) === 'moderator' ? null : 'privateChat'),
     },
-    'chat.edit': { who: 'anyone', others: 'nobody', rate: RATES.chat },
+    'chat.edit': { who: 'anyone', others: 'nobody', rate: RATES.chat, notWhileAway: true },
     'chat.delete': { who: 'anyone', others: 'moderator', rate: RATES.chat },
-    'chat.react': { who: 'anyone', rate: RATES.chat },
+    'chat.react': { who: 'anyone', rate: RATES.chat, notWhileAway: true },
     'chat.clear': { who: 'moderator', rate: RATES.moderation },
   },
   fold(state, e, at) {
@@ -134,24 +158,36 @@ export const chat = defineSlice({
       case 'chat.sent':
         return {
           ...state,
-          chat: [
-            ...state.chat,
-            {
-              id: e.messageId,
-              at,
-              from: e.from,
-              to: e.to,
-              text: e.text,
-              replyTo: e.replyTo,
-              mentions: e.mentions,
-              editedAt: null,
-              deleted: false,
-              reactions: {},
-            },
-          ],
+          chat: newestWithin(
+            [
+              ...state.chat,
+              {
+                id: e.messageId,
+                at,
+                from: e.from,
+                to: e.to,
+                text: e.text,
+                replyTo: e.replyTo,
+                mentions: e.mentions,
+                editedAt: null,
+                deleted: false,
+                reactions: {},
+              },
+            ],
+            CHAT_LIMITS.kept,
+            CHAT_LIMITS.keptChars,
+          ),
         };
-      case 'chat.edited':
-        return updateMessage(state, e.messageId, (m) => ({ ...m, text: e.text, mentions: e.mentions, editedAt: at }));
+      case 'chat.edited': {
+        // A longer text counts too: edits must not grow the chat past its bounds either.
+        const edited = updateMessage(state, e.messageId, (m) => ({
+          ...m,
+          text: e.text,
+          mentions: e.mentions,
+          editedAt: at,
+        }));
+        return { ...edited, chat: newestWithin(edited.chat, CHAT_LIMITS.kept, CHAT_LIMITS.keptChars) };
+      }
       case 'chat.deleted':
         return updateMessage(state, e.messageId, (m) => ({
           ...m,
@@ -180,7 +216,11 @@ export const chat = defineSlice({
   // Everyone, moderators included, reads only the public chat and their own conversations.
   view: (view, state, who) => ({
     ...view,
-    chat: state.chat.filter((m) => readsMessage(m, who.id)).slice(-CHAT_PAGE),
+    chat: newestWithin(
+      state.chat.filter((m) => readsMessage(m, who.id)),
+      CHAT_PAGE,
+      CHAT_LIMITS.snapshotChars,
+    ),
   }),
   personal: (state, who) => state.chat.some((m) => m.to !== null && (m.from === who.id || m.to === who.id)),
 });

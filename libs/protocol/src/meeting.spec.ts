@@ -1,5 +1,5 @@
 import { DisplayName, hasUnstorableText, RoomName } from './common';
-import { findMentions } from './chat';
+import { CHAT_LIMITS, CHAT_PAGE, findMentions } from './chat';
 import {
   audienceOf,
   deliversTo,
@@ -404,6 +404,38 @@ describe('the chat fold', () => {
     expect(s.chat[0].reactions.heart).toEqual([]);
     s = foldMeeting(s, { at: 'd', event: { type: 'chat.deleted', messageId: M } });
     expect(s.chat[0]).toMatchObject({ deleted: true, text: '' });
+  });
+
+  it('keeps the newest messages within its bounds, by count and by text, edits included', () => {
+    const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const say = (i: number, text: string): MeetingEvent => ({
+      type: 'chat.sent',
+      messageId: id(i),
+      from: A,
+      to: null,
+      text,
+      replyTo: null,
+      mentions: [],
+    });
+    let s = fold();
+    for (let i = 1; i <= CHAT_LIMITS.kept + 10; i++) s = foldMeeting(s, { at: 't', event: say(i, 'ok') });
+    expect(s.chat.length).toBe(CHAT_LIMITS.kept);
+    expect(s.chat[0].id).toBe(id(11));
+    const long = 'x'.repeat(5000);
+    for (let i = 2000; i < 2200; i++) s = foldMeeting(s, { at: 't', event: say(i, long) });
+    expect(s.chat.reduce((n, m) => n + m.text.length, 0)).toBeLessThanOrEqual(CHAT_LIMITS.keptChars);
+    expect(s.chat.at(-1)!.id).toBe(id(2199));
+    // Many short messages edited long add up too.
+    let e = fold();
+    for (let i = 1; i <= 200; i++) e = foldMeeting(e, { at: 't', event: say(i, 'a') });
+    for (let i = 1; i <= 200; i++)
+      e = foldMeeting(e, { at: 'e', event: { type: 'chat.edited', messageId: id(i), text: long, mentions: [] } });
+    expect(e.chat.reduce((n, m) => n + m.text.length, 0)).toBeLessThanOrEqual(CHAT_LIMITS.keptChars);
+    // A snapshot carries the last page within its own bound.
+    const view = viewFor(s, { id: B, role: 'viewer' });
+    expect(view.chat.length).toBeLessThan(CHAT_PAGE);
+    expect(view.chat.reduce((n, m) => n + m.text.length, 0)).toBeLessThanOrEqual(CHAT_LIMITS.snapshotChars);
+    expect(view.chat.at(-1)!.id).toBe(id(2199));
   });
 
   it('clears the public chat and keeps private conversations', () => {

@@ -310,3 +310,23 @@ describe('rates', () => {
     expect(COMMAND_PERMISSIONS['participant.mute'].rate).toBe(RATES.moderation);
   });
 });
+
+describe('a student away in a breakout room', () => {
+  const away: Actor = { id: ME, role: 'viewer', presenter: false, away: true };
+  const send: Command = { type: 'chat.send', to: null, text: 'coucou' };
+
+  it("may not write, edit or react in the main room's chat, but may delete their own message", () => {
+    expect(decide(send, away, NO_LOCKS, context)).toBe('away');
+    expect(decide({ type: 'chat.send', to: TEACHER, text: 'aide' }, away, NO_LOCKS, context)).toBe('away');
+    expect(decide({ type: 'chat.edit', messageId: MY_MESSAGE, text: 'x' }, away, NO_LOCKS, context)).toBe('away');
+    expect(decide({ type: 'chat.react', messageId: OTHER_MESSAGE, reaction: 'heart' }, away, NO_LOCKS, context)).toBe(
+      'away',
+    );
+    expect(decide({ type: 'chat.delete', messageId: MY_MESSAGE }, away, NO_LOCKS, context)).toBe('allowed');
+  });
+
+  it('is back once the rooms close; a moderator visiting a room is never away from it', () => {
+    expect(decide(send, { ...away, away: false }, NO_LOCKS, context)).toBe('allowed');
+    expect(decide(send, { ...away, id: TEACHER, role: 'moderator' }, NO_LOCKS, context)).toBe('allowed');
+  });
+});

@@ -2,6 +2,7 @@ import type { AudioMode, Role } from './common';
 import type { Locks } from './controls';
 import { COMMAND_PERMISSIONS, type Command, type MeetingState } from './meeting';
 import type { Actor, DecisionContext, Who } from './rules';
+import { awayInBreakout } from './breakouts';
 import { annotationsOf, isDrawer } from './whiteboard';
 
 export { RATES } from './rules';
@@ -15,7 +16,13 @@ const NO_CONTEXT: DecisionContext = {
 
 /** A participant of this meeting as the permission table sees them. */
 export function actorIn(state: MeetingState, p: { id: string; role: Role }): Actor {
-  return { id: p.id, role: p.role, presenter: state.presenterId === p.id, drawer: isDrawer(state, p.id) };
+  return {
+    id: p.id,
+    role: p.role,
+    presenter: state.presenterId === p.id,
+    drawer: isDrawer(state, p.id),
+    away: awayInBreakout(state, p.id),
+  };
 }
 
 /** What rules may look up in this meeting beyond the command. */
@@ -28,7 +35,7 @@ export function contextOf(state: MeetingState): DecisionContext {
   };
 }
 
-export type Decision = 'allowed' | 'forbidden' | 'locked';
+export type Decision = 'allowed' | 'forbidden' | 'locked' | 'away';
 
 /** Whether this actor is among `who` (the permission table's and the live channel's rule). */
 export function isAmong(who: Who, actor: Actor): boolean {
@@ -61,6 +68,7 @@ export function decide(command: Command, actor: Actor, locks: Locks, context: De
     const targets = [target, ...(rule.targets?.(command, context) ?? [])];
     if (targets.some((t) => t !== undefined && t !== actor.id)) return 'forbidden';
   }
+  if (actor.role !== 'moderator' && actor.away && rule.notWhileAway) return 'away';
   if (actor.role !== 'moderator' && rule.lock) {
     const lock = typeof rule.lock === 'function' ? rule.lock(command, context, actor) : rule.lock;
     if (lock && locks[lock]) return 'locked';

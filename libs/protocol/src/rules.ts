@@ -11,6 +11,8 @@ export interface Actor {
   presenter: boolean;
   /** May draw on the whiteboard now (see `isDrawer`). */
   drawer?: boolean;
+  /** A student whose place is in a breakout room now (see `awayInBreakout`). */
+  away?: boolean;
 }
 
 /** What some rules look at beyond the command: roles of others, authors of messages. */
@@ -61,6 +63,11 @@ export interface Rule<C = never> {
   others?: Who;
   /** Whom else it aims at, when the command names them indirectly (the authors of shapes). */
   targets?: (command: C, context: DecisionContext) => (string | undefined)[];
+  /**
+   * Refused to a student while their place is in a breakout room: they are away from the main
+   * room (its chat, say) until the rooms close or they come back.
+   */
+  notWhileAway?: true;
   /** The lock that refuses it to viewers, if any (some depend on the payload or on the sender). */
   lock?: LockName | ((command: C, context: DecisionContext, actor: Actor) => LockName | null);
 }

@@ -2,6 +2,10 @@ import { emptyMeeting, foldMeeting, type MeetingEvent } from './meeting';
 import {
   annotationsOf,
   foldWhiteboard,
+  inkOverflow,
+  pageWeight,
+  shapeWeight,
+  whiteboardBytes,
   Shape,
   AnnotationAdd,
   WHITEBOARD_LIMITS,
@@ -293,5 +297,55 @@ describe('geometry', () => {
     const b = bounds(stroke);
     expect(b.x).toBeLessThan(0);
     expect(b.x + b.width).toBeGreaterThan(100);
+  });
+});
+
+describe('what ink weighs', () => {
+  const stroke = (id: string, n: number): Annotation =>
+    by(ME, {
+      id,
+      kind: 'pencil',
+      points: Array.from({ length: n }, (_, i) => [100 + (i % 300) + 0.25, 200.5 + (i % 7)] as [number, number]),
+      colour: '#1e1e1e',
+      size: 2,
+      fill: false,
+    });
+
+  it('weighs a shape as its JSON in UTF-8, and a page as the sum of its shapes', () => {
+    const text = by(ME, { ...rect('shape-t01'), kind: 'text', text: 'été' });
+    expect(shapeWeight(text).bytes).toBe(Buffer.byteLength(JSON.stringify(text)));
+    const page = [stroke('shape-s01', 10), text];
+    expect(pageWeight(page)).toEqual({
+      bytes: shapeWeight(page[0]).bytes + shapeWeight(text).bytes,
+      points: 12,
+    });
+    const w = fold(EMPTY, { type: 'annotations.added', ...where, annotations: page });
+    expect(whiteboardBytes(w)).toBe(pageWeight(page).bytes);
+  });
+
+  it('refuses a page past its points or bytes, and a meeting past its bytes, but never a lighter page', () => {
+    const full = Array.from({ length: 6 }, (_, i) => stroke(`shape-p${i}0000`, 9_000));
+    expect(inkOverflow(EMPTY, [], full)).toBe('page-points');
+    // Within the points, over the bytes: texts are heavy for their two points.
+    const long = 'x'.repeat(WHITEBOARD_LIMITS.textLength);
+    const texts = Array.from({ length: 300 }, (_, i) =>
+      by(ME, { ...rect(`shape-x${1000 + i}`), kind: 'text', text: long }),
+    );
+    expect(inkOverflow(EMPTY, [], texts)).toBe('page-bytes');
+    expect(inkOverflow(EMPTY, texts, texts.slice(1))).toBeNull();
+
+    // Several pages, each legal, add up past the meeting's bytes.
+    const half = texts.slice(0, 200);
+    let w = EMPTY;
+    for (const page of [1, 2, 3]) {
+      const on = { presentationId: DECK, page };
+      expect(inkOverflow(w, [], half)).toBeNull();
+      w = fold(w, { type: 'annotations.added', ...on, annotations: half });
+    }
+    expect(whiteboardBytes(w)).toBeGreaterThan(3 * 400_000);
+    expect(inkOverflow(w, [], half)).toBe('meeting-bytes');
+    // Growing a page already counted is judged on the meeting's total with the page's new weight.
+    const page1 = annotationsOf(w, DECK, 1);
+    expect(inkOverflow(w, page1, page1.slice(100))).toBeNull();
   });
 });

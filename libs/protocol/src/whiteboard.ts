@@ -21,6 +21,22 @@ export const WHITEBOARD_LIMITS = {
   idsPerCommand: 500,
   /** Page coordinates stay within this of the page (a shape may stick out a little). */
   coordinate: 100_000,
+  /**
+   * A page as a whole: its points (what every client draws on turning to it) and its bytes as
+   * stored and sent. A board covered in handwriting is some 300–500 strokes of 50–100 points.
+   */
+  pointsPerPage: 50_000,
+  bytesPerPage: 512 * 1024,
+  /**
+   * Every page of a meeting together: what a late joiner's snapshot carries, so that a
+   * full-but-legal meeting's snapshot stays under 2 MB (`SNAPSHOT_BYTES`).
+   */
+  bytesPerMeeting: 1536 * 1024,
+  /**
+   * Ink one participant may add, in bytes: a whole page at once (an undone "clear all"), then
+   * 16 KB a second, several times a quick drawer's pace. It bounds how fast anyone grows the log.
+   */
+  ink: { burst: 512 * 1024, perSecond: 16 * 1024 },
 } as const;
 
 /** A shape's id, chosen by its author's client (so a stroke in progress and its end share it). */
@@ -189,6 +205,60 @@ type WhiteboardEvent =
 /** The annotations of a page, in drawing order. */
 export function annotationsOf(w: Whiteboard, presentationId: string, page: number): Annotation[] {
   return w.pages[pageKey(presentationId, page)] ?? [];
+}
+
+/** What a shape weighs: its bytes as JSON (UTF-8), as it is stored, sent and kept, and its points. */
+export interface InkWeight {
+  bytes: number;
+  points: number;
+}
+const utf8 = new TextEncoder();
+// Annotations and pages are never changed in place (the fold makes new ones), so their weights
+// are kept beside them: checking a page of 5,000 shapes costs lookups, not 5,000 encodings.
+const weights = new WeakMap<object, InkWeight>();
+
+export function shapeWeight(s: Shape | Annotation): InkWeight {
+  let w = weights.get(s);
+  if (!w) weights.set(s, (w = { bytes: utf8.encode(JSON.stringify(s)).length, points: s.points.length }));
+  return w;
+}
+
+export function pageWeight(annotations: readonly Annotation[]): InkWeight {
+  let w = weights.get(annotations);
+  if (!w) {
+    w = { bytes: 0, points: 0 };
+    for (const a of annotations) {
+      const one = shapeWeight(a);
+      w.bytes += one.bytes;
+      w.points += one.points;
+    }
+    weights.set(annotations, w);
+  }
+  return w;
+}
+
+/** Bytes of every annotation of the meeting, all pages together. */
+export function whiteboardBytes(w: Whiteboard): number {
+  let bytes = 0;
+  for (const page of Object.values(w.pages)) bytes += pageWeight(page).bytes;
+  return bytes;
+}
+
+/**
+ * Why a page that went from `before` to `after` breaks the whiteboard's limits, or null. Only
+ * growth is refused: a change that makes an over-full page lighter (limits lowered since) passes.
+ */
+export function inkOverflow(
+  w: Whiteboard,
+  before: readonly Annotation[],
+  after: readonly Annotation[],
+): 'page-points' | 'page-bytes' | 'meeting-bytes' | null {
+  const [was, now] = [pageWeight(before), pageWeight(after)];
+  if (now.points > WHITEBOARD_LIMITS.pointsPerPage && now.points > was.points) return 'page-points';
+  if (now.bytes > WHITEBOARD_LIMITS.bytesPerPage && now.bytes > was.bytes) return 'page-bytes';
+  if (now.bytes > was.bytes && whiteboardBytes(w) - was.bytes + now.bytes > WHITEBOARD_LIMITS.bytesPerMeeting)
+    return 'meeting-bytes';
+  return null;
 }
 
 /** The whiteboard's fold: pure, the unit of every shape operation. */

@@ -98,6 +98,8 @@ export class ClassroomGateway implements OnModuleInit, OnGatewayInit, OnGatewayC
 
   afterInit() {
     this.live.attach(this.io);
+    // A meeting someone is connected to stays in memory, however quiet.
+    this.meetings.setInUse((meetingId) => (this.io.sockets.adapter.rooms.get(meetingRoom(meetingId))?.size ?? 0) > 0);
     this.meetings.onEvents((meetingId, events, state) => {
       this.post(meetingId, events, state);
       // Clients close on these events themselves; the server closes what remains a moment

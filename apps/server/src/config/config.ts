@@ -93,6 +93,8 @@ const Env = z.object({
     .optional(),
   /** How often the server compares LiveKit's rooms with who Estrade says is present. */
   MEDIA_RECONCILE_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
+  /** How long a meeting nobody is connected to stays in memory before it is folded again on demand. */
+  MEETING_IDLE_SECONDS: z.coerce.number().min(0.2).max(86_400).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -173,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     trustProxy: trustProxy(e.TRUST_PROXY),
     frameAncestors: e.FRAME_ANCESTORS?.split(' ') ?? [],
     mediaReconcileMs: e.MEDIA_RECONCILE_SECONDS * 1000,
+    meetingIdleMs: e.MEETING_IDLE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -15,9 +15,12 @@ export class RateLimiter {
     this.sweeper.unref();
   }
 
-  /** Takes one token; false when the bucket is empty (the caller refuses, nothing else happens). */
-  take(key: string, rate: Rate, now = Date.now()): boolean {
-    const { ok, bucket } = take(this.buckets.get(key), now, rate.burst, rate.everyMs);
+  /**
+   * Takes one token (or `cost`: bytes, say); false when the bucket holds too few (the caller
+   * refuses, nothing else happens).
+   */
+  take(key: string, rate: Rate, now = Date.now(), cost = 1): boolean {
+    const { ok, bucket } = take(this.buckets.get(key), now, rate.burst, rate.everyMs, cost);
     // When this bucket will be full again, so the sweep may drop it.
     this.buckets.set(key, { ...bucket, full: now + (rate.burst - bucket.tokens) * rate.everyMs });
     return ok;

@@ -22,3 +22,15 @@ describe('a token bucket', () => {
     expect(take(b, 1_000_000, 3, 1000).ok).toBe(true);
   });
 });
+
+describe('a token bucket of bytes', () => {
+  it('takes what a message weighs, and refuses one heavier than what is left', () => {
+    let b = take(undefined, 0, 1000, 1, 600).bucket;
+    expect(b.tokens).toBe(400);
+    const refused = take(b, 0, 1000, 1, 500);
+    expect(refused.ok).toBe(false);
+    b = refused.bucket;
+    expect(b.tokens).toBe(400);
+    expect(take(b, 100, 1000, 1, 500).ok).toBe(true);
+  });
+});

@@ -12,9 +12,10 @@ export function take(
   now: number,
   burst: number,
   everyMs: number,
+  cost = 1,
 ): { ok: boolean; bucket: Bucket } {
   const b = bucket ?? { tokens: burst, at: now };
   const tokens = Math.min(burst, b.tokens + (now - b.at) / everyMs);
-  if (tokens < 1) return { ok: false, bucket: { tokens, at: now } };
-  return { ok: true, bucket: { tokens: tokens - 1, at: now } };
+  if (tokens < cost) return { ok: false, bucket: { tokens, at: now } };
+  return { ok: true, bucket: { tokens: tokens - cost, at: now } };
 }

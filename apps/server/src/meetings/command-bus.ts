@@ -142,6 +142,9 @@ export function permit(command: Command, state: MeetingState, actor: Participant
   const decision = decide(command, actorIn(state, actor), state.locks, contextOf(state));
   if (decision === 'forbidden') throw new CommandError('forbidden', `Your role may not ${command.type}`);
   if (decision === 'locked') throw new CommandError('locked', `A moderator has locked this (${command.type})`);
+  if (decision === 'away') {
+    throw new CommandError('forbidden', `You are in a breakout room: ${command.type} is for the main room`);
+  }
 }
 
 function refuse(code: ErrorCode, message: string): CommandReply {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   viewClass,
   viewFor,
@@ -9,6 +9,7 @@ import {
   type MeetingState,
   type Snapshot,
 } from '@estrade/protocol';
+import { RUNTIME, type Runtime } from '../config/config';
 import { logger } from '../logging/logger';
 import { CommandError } from './command-error';
 import { MeetingsRepository, type NewEvent, type TimedEvent } from './meetings.repository';
@@ -40,12 +41,42 @@ interface LiveMeeting {
   writing: Promise<void> | null;
   /** Tail of the per-meeting queue: decisions and snapshots run one at a time, in order. */
   queue: Promise<unknown>;
-  /** The last events written, in order (up to RECENT_EVENTS or more): what a reconnection missed, read without PostgreSQL. */
+  /**
+   * The last events written, in order: what a reconnection missed, read without PostgreSQL.
+   * Bounded by count and by bytes (`recentSizes`, `recentBytes`): a few heavy events (a page of
+   * ink) must not keep megabytes alive after the page is cleared.
+   */
   recent: LoggedEvent[];
+  recentSizes: number[];
+  recentBytes: number;
+  /** When the meeting was last asked for, and how many decisions and snapshots are under way. */
+  usedAt: number;
+  busy: number;
 }
 
-/** Events kept in memory per running meeting for reconnections (a blip, a reload storm). */
+/** Events kept in memory per running meeting for reconnections (a blip, a reload storm)... */
 const RECENT_EVENTS = 2000;
+/** ...and at most this many bytes of them (older ones are read from the log). */
+const RECENT_BYTES = 1024 * 1024;
+
+/** Keeps a meeting's recent events within RECENT_EVENTS and RECENT_BYTES, dropping the oldest. */
+function keepRecent(m: Pick<LiveMeeting, 'recent' | 'recentSizes' | 'recentBytes'>, logged: LoggedEvent[]) {
+  for (const e of logged) {
+    const size = Buffer.byteLength(JSON.stringify(e.event));
+    m.recent.push(e);
+    m.recentSizes.push(size);
+    m.recentBytes += size;
+  }
+  let drop = Math.max(0, m.recent.length - RECENT_EVENTS);
+  let bytes = m.recentBytes;
+  for (let i = 0; i < drop; i++) bytes -= m.recentSizes[i];
+  while (bytes > RECENT_BYTES && drop < m.recent.length) bytes -= m.recentSizes[drop++];
+  if (drop > 0) {
+    m.recent.splice(0, drop);
+    m.recentSizes.splice(0, drop);
+    m.recentBytes = bytes;
+  }
+}
 
 /** A decision: the events to append, what to answer the caller, and what must be stored before the events. */
 export interface Decision<R> {
@@ -55,6 +86,8 @@ export interface Decision<R> {
 }
 
 export type EventsListener = (meetingId: string, events: LoggedEvent[], state: MeetingState) => void | Promise<void>;
+/** A meeting nobody uses any more has left memory: what features hold for it may go too. */
+export type IdleListener = (meetingId: string) => void | Promise<void>;
 
 /**
  * The spine's core: appends events to a meeting's log, folds them into the in-memory state and
@@ -62,14 +95,74 @@ export type EventsListener = (meetingId: string, events: LoggedEvent[], state: M
  * The state is only ever the fold of the log, so it is rebuilt from PostgreSQL after a restart.
  */
 @Injectable()
-export class MeetingsService {
+export class MeetingsService implements OnModuleInit, OnModuleDestroy {
   private readonly live = new Map<string, Promise<LiveMeeting>>();
+  /** The same meetings once loaded: what the sweep looks at without waiting on promises. */
+  private readonly loaded = new Map<string, LiveMeeting>();
   private readonly listeners: EventsListener[] = [];
+  private readonly idleListeners: IdleListener[] = [];
+  private inUse: (meetingId: string) => boolean = () => false;
+  private sweeper?: NodeJS.Timeout;
+  private readonly idleMs: number;
 
-  constructor(private readonly repo: MeetingsRepository) {}
+  constructor(
+    private readonly repo: MeetingsRepository,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.idleMs = runtime.config.meetingIdleMs;
+  }
+
+  onModuleInit() {
+    this.sweeper = setInterval(() => this.sweep(Date.now()), Math.max(100, Math.min(this.idleMs / 2, 30_000)));
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.sweeper);
+  }
 
   onEvents(listener: EventsListener): void {
     this.listeners.push(listener);
+  }
+
+  onIdle(listener: IdleListener): void {
+    this.idleListeners.push(listener);
+  }
+
+  /** Who knows whether anyone is connected to a meeting (the gateway): such a meeting stays. */
+  setInUse(test: (meetingId: string) => boolean): void {
+    this.inUse = test;
+  }
+
+  /** Meetings held in memory now. */
+  get loadedCount(): number {
+    return this.live.size;
+  }
+
+  /**
+   * An idle meeting (nobody connected, nothing asked of it for `meetingIdleMs`, nothing being
+   * decided or written) leaves memory; the next request folds it again from the log, as after a
+   * restart. A school's instance keeps only the lessons going on now.
+   */
+  sweep(now: number): void {
+    for (const [meetingId, m] of this.loaded) {
+      if (m.busy > 0 || m.writing || m.waiting.length > 0 || now - m.usedAt < this.idleMs) continue;
+      if (this.inUse(meetingId)) {
+        m.usedAt = now;
+        continue;
+      }
+      this.loaded.delete(meetingId);
+      this.live.delete(meetingId);
+      this.running.delete(m.roomId);
+      for (const listener of this.idleListeners) {
+        try {
+          const maybe = listener(meetingId);
+          if (maybe) maybe.catch((err) => logger.error({ err, meetingId }, 'idle reaction failed'));
+        } catch (err) {
+          logger.error({ err, meetingId }, 'idle listener failed');
+        }
+      }
+    }
   }
 
   /**
@@ -137,6 +230,7 @@ export class MeetingsService {
     now: Date = new Date(),
   ): Promise<R> {
     return this.load(meetingId).then((m) => {
+      m.busy++;
       const decided = m.queue.then(async () => {
         const epoch = m.epoch;
         const { items, result, before } = await fn(m.ahead);
@@ -155,10 +249,15 @@ export class MeetingsService {
         return { result, written };
       });
       m.queue = decided.catch(() => undefined);
-      return decided.then(async ({ result, written }) => {
-        await written;
-        return result;
-      });
+      return decided
+        .then(async ({ result, written }) => {
+          await written;
+          return result;
+        })
+        .finally(() => {
+          m.busy--;
+          m.usedAt = Date.now();
+        });
     });
   }
 
@@ -176,8 +275,7 @@ export class MeetingsService {
       .then(
         (logged) => {
           let from = 0;
-          m.recent.push(...logged);
-          if (m.recent.length > 2 * RECENT_EVENTS) m.recent.splice(0, m.recent.length - RECENT_EVENTS);
+          keepRecent(m, logged);
           for (const d of batch) {
             const mine = logged.slice(from, (from += d.items.length));
             m.state = d.after;
@@ -187,6 +285,7 @@ export class MeetingsService {
           }
           if (m.state.endedAt) {
             this.live.delete(meetingId);
+            this.loaded.delete(meetingId);
             this.forgetRunning(m.roomId);
           }
         },
@@ -222,12 +321,16 @@ export class MeetingsService {
    */
   exclusive<T>(meetingId: string, fn: (m: LiveMeeting) => Promise<T>): Promise<T> {
     return this.load(meetingId).then((m) => {
+      m.busy++;
       const run = m.queue.then(async () => {
         while (m.writing) await m.writing.catch(() => undefined);
         return fn(m);
       });
       m.queue = run.catch(() => undefined);
-      return run;
+      return run.finally(() => {
+        m.busy--;
+        m.usedAt = Date.now();
+      });
     });
   }
 
@@ -261,7 +364,7 @@ export class MeetingsService {
    * once): from memory when the meeting's recent events reach back that far.
    */
   async eventsAfter(meetingId: string, afterSeq: number): Promise<LoggedEvent[]> {
-    const m = await this.live.get(meetingId);
+    const m = await this.live.get(meetingId)?.catch(() => undefined);
     if (m && afterSeq >= m.seq) return [];
     const recent = m?.recent ?? [];
     const whole = recent.length > 0 && recent.at(-1)!.seq === m!.seq && m!.seq - recent[0].seq === recent.length - 1;
@@ -274,14 +377,21 @@ export class MeetingsService {
   private load(meetingId: string): Promise<LiveMeeting> {
     let m = this.live.get(meetingId);
     if (!m) {
-      m = this.rebuild(meetingId);
+      const loading = (m = this.rebuild(meetingId));
       this.live.set(meetingId, m);
       // Only running meetings stay in memory: an ended one read again (a late request, a
       // deadline) is folded for that read and then forgotten.
       m.then(
-        (x) => x.state.endedAt && this.live.get(meetingId) === m && this.live.delete(meetingId),
-        () => this.live.delete(meetingId),
+        (x) => {
+          if (this.live.get(meetingId) !== loading) return;
+          if (x.state.endedAt) this.live.delete(meetingId);
+          else this.loaded.set(meetingId, x);
+        },
+        () => this.live.get(meetingId) === loading && this.live.delete(meetingId),
       );
+    } else {
+      const known = this.loaded.get(meetingId);
+      if (known) known.usedAt = Date.now();
     }
     return m;
   }
@@ -292,8 +402,12 @@ export class MeetingsService {
     let state = emptyMeeting(row.id, row.roomName, row.startedAt.toISOString());
     const events = await this.repo.eventsAfter(meetingId, 0);
     state = foldEvents(state, events);
+    const recent = { recent: [], recentSizes: [], recentBytes: 0 };
+    keepRecent(recent, events.slice(-RECENT_EVENTS));
     return {
-      recent: events.slice(-RECENT_EVENTS),
+      ...recent,
+      usedAt: Date.now(),
+      busy: 0,
       roomId: row.roomId,
       seq: events.at(-1)?.seq ?? 0,
       state,

@@ -34,6 +34,8 @@ export class NotesLive implements OnModuleInit {
     this.meetings.onEvents((meetingId, events) => {
       if (events.some((e) => e.event.type === 'meeting.ended')) void this.notes.forget(meetingId);
     });
+    // The notes leave memory with their meeting (they are read back from PostgreSQL when needed).
+    this.meetings.onIdle((meetingId) => this.notes.forget(meetingId));
   }
 }
 

@@ -1,9 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
-import { WHITEBOARD_LIMITS, type whiteboard } from '@estrade/protocol';
+import {
+  inkOverflow,
+  shapeWeight,
+  WHITEBOARD_LIMITS,
+  type Annotation,
+  type Rate,
+  type Whiteboard,
+  type whiteboard,
+} from '@estrade/protocol';
+import { RateLimiter } from '../limits/rate-limiter';
 import type { SliceHandlers } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { annotatedPage as page } from './annotated-page';
+
+const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
+const OVERFLOW = {
+  'page-points': `A page holds at most ${WHITEBOARD_LIMITS.pointsPerPage.toLocaleString('en')} points of ink: erase some first`,
+  'page-bytes': `A page holds at most ${kb(WHITEBOARD_LIMITS.bytesPerPage)} of annotations: erase some first`,
+  'meeting-bytes': `The whiteboard of this meeting is full (${kb(WHITEBOARD_LIMITS.bytesPerMeeting)} of annotations): clear pages no longer needed`,
+} as const;
+
+/** Ink as a token bucket of bytes: `everyMs` is the time one byte takes to come back. */
+const INK: Rate = { burst: WHITEBOARD_LIMITS.ink.burst, everyMs: 1000 / WHITEBOARD_LIMITS.ink.perSecond };
 
 /**
  * The whiteboard's commands. Who may draw, and whose shapes they may touch, is the permission
@@ -12,9 +31,30 @@ import { annotatedPage as page } from './annotated-page';
  */
 @Injectable()
 export class WhiteboardCommands {
+  constructor(private readonly limiter: RateLimiter) {}
+
+  /**
+   * The page after a change must fit the page's and the meeting's limits, and its new bytes the
+   * author's ink allowance (many legal commands must not add up to an illegal whiteboard).
+   */
+  private fits(
+    meetingId: string,
+    actorId: string,
+    w: Whiteboard,
+    before: Annotation[],
+    after: Annotation[],
+    added: number,
+  ) {
+    const overflow = inkOverflow(w, before, after);
+    if (overflow) throw new CommandError('too_large', OVERFLOW[overflow]);
+    if (added > 0 && !this.limiter.take(`${meetingId}/${actorId}/ink`, INK, Date.now(), added)) {
+      throw new CommandError('too_fast', 'Drawing too much too quickly: wait a moment');
+    }
+  }
+
   handlers(): SliceHandlers<typeof whiteboard> {
     return {
-      'annotation.add': ({ state, actor }, cmd) => {
+      'annotation.add': ({ meetingId, state, actor }, cmd) => {
         const on = page(state, actor, cmd);
         // A chart shows a poll's results: only who may publish them puts one back (an undone erasure).
         if (
@@ -35,18 +75,31 @@ export class WhiteboardCommands {
           );
         }
         const annotations = cmd.shapes.map((s) => ({ ...s, author: actor.id }));
+        const added = annotations.reduce((n, a) => n + shapeWeight(a).bytes, 0);
+        this.fits(meetingId, actor.id, state.whiteboard, on, [...on, ...annotations], added);
         return {
           events: [{ type: 'annotations.added', presentationId: cmd.presentationId, page: cmd.page, annotations }],
         };
       },
-      'annotation.update': ({ state, actor }, cmd) => {
-        const before = page(state, actor, cmd).find((a) => a.id === cmd.shape.id);
+      'annotation.update': ({ meetingId, state, actor }, cmd) => {
+        const on = page(state, actor, cmd);
+        const before = on.find((a) => a.id === cmd.shape.id);
         if (!before) throw new CommandError('not_found', 'No such annotation on this page');
         if (before.kind !== cmd.shape.kind) throw new CommandError('malformed', 'An annotation keeps its kind');
         // A chart moves and resizes; its figures are the poll's.
         if (before.chart && !isDeepStrictEqual(before.chart, cmd.shape.chart)) {
           throw new CommandError('malformed', "A chart's results do not change: only its place and size do");
         }
+        const after = { ...cmd.shape, author: before.author };
+        const grown = shapeWeight(after).bytes - shapeWeight(before).bytes;
+        this.fits(
+          meetingId,
+          actor.id,
+          state.whiteboard,
+          on,
+          on.map((a) => (a === before ? after : a)),
+          grown,
+        );
         return {
           events: [
             { type: 'annotation.updated', presentationId: cmd.presentationId, page: cmd.page, shape: cmd.shape },
