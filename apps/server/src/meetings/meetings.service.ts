@@ -154,6 +154,7 @@ export class MeetingsService implements OnModuleInit, OnModuleDestroy {
       this.loaded.delete(meetingId);
       this.live.delete(meetingId);
       this.running.delete(m.roomId);
+      logger.debug({ meetingId }, 'an idle meeting left memory');
       for (const listener of this.idleListeners) {
         try {
           const maybe = listener(meetingId);
