@@ -64,6 +64,11 @@ test('every page has no serious or critical axe-core violation', async ({ person
   await expect(guest.getByRole('menu')).toBeVisible();
   found.push(...(await seriousViolations(guest, 'classroom-student')));
   await guest.keyboard.press('Escape');
+  // The shared notes open, with their toolbar and editable area.
+  await teacher.getByTestId('side-tab-notes').click();
+  await expect(teacher.getByTestId('notes-editor')).toBeVisible();
+  await expect(teacher.getByTestId('notes-editor')).toHaveAttribute('role', 'textbox');
+  found.push(...(await seriousViolations(teacher, 'notes')));
 
   teacher.once('dialog', (d) => void d.accept());
   await teacher.getByTestId('end-meeting').click();

@@ -14,6 +14,13 @@ import { ParticipantId } from './common';
 export const NOTES_LIMITS = {
   /** Text of the whole document, in characters. */
   documentChars: 1_000_000,
+  /**
+   * The whole document as a full sync sends it (text, marks, attributes, structure), in bytes: a
+   * million characters of plain text fit, with room for their formatting and history.
+   */
+  documentBytes: 2 * 1024 * 1024,
+  /** Elements and texts nested in one another (a list in a list item counts two): 15 levels of lists. */
+  depth: 32,
   /** One update, in bytes (before base64). */
   updateBytes: 256 * 1024,
   /** One awareness update (a caret, a name, a colour), in bytes. */

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { NOTES_LIMITS } from '@estrade/protocol';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
+import { admit } from './notes-admission';
 
 /** Updates stored since the last compaction beyond which the document is stored whole again. */
 const COMPACT_AFTER = 500;
@@ -12,20 +13,29 @@ interface LiveDocument {
   doc: Y.Doc;
   /** Characters of text in the document, counted exactly now and then, estimated between. */
   chars: number;
+  /** Bytes of the document as a full sync sends it, likewise (an update's length is its estimate). */
+  bytes: number;
+  /** When chars and bytes were last counted exactly. */
+  countedAt: number;
   /** Updates stored since the document was last stored whole. */
   sinceCompaction: number;
-  /** Checked updates waiting to be applied (in the next turn of the event loop). */
-  applying: { update: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[];
   /** Accepted updates waiting to be stored, and the write in flight. */
   waiting: Uint8Array[];
   writing: Promise<void> | null;
 }
 
 /**
+ * Counting a full document exactly takes tens of milliseconds (60–120 ms for 1.5 MB here): near
+ * the limits it is done at most this often, the estimates (which only overcount) deciding between.
+ */
+const RECOUNT_MS = 2000;
+
+/**
  * The shared notes of each meeting: a Yjs document held in memory, every accepted update stored
  * in PostgreSQL (in batches, one statement per round trip) and compacted into one now and then.
- * An update is checked before it touches the document: its size, that it decodes, and the text
- * it would add; one that fails to apply puts the document back as stored.
+ * An update is checked before it touches the document (its size, that it decodes, what it refers
+ * to and where it puts elements, what it adds), then applied on its own: one editor's bad update
+ * is refused alone and never touches anyone else's.
  */
 @Injectable()
 export class NotesDocuments {
@@ -55,50 +65,58 @@ export class NotesDocuments {
     if (update.length > NOTES_LIMITS.updateBytes) {
       throw new CommandError('too_large', `An edit of the notes is at most ${NOTES_LIMITS.updateBytes / 1024} KB`);
     }
-    let added: number;
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
-      added = insertedChars(Y.decodeUpdate(update));
+      decoded = Y.decodeUpdate(update);
       if (!wellFormed(update)) throw new Error('not as Yjs writes it');
     } catch {
       throw new CommandError('malformed', 'Malformed update of the notes');
     }
     const d = await this.load(meetingId);
-    if (d.chars + added > NOTES_LIMITS.documentChars) {
-      // The estimate only grows (deletions are not subtracted): count exactly before refusing.
-      d.chars = textChars(d.doc);
-      if (d.chars + added > NOTES_LIMITS.documentChars) {
-        throw new CommandError('too_large', 'The notes are limited to 1,000,000 characters: remove some text first');
+    // From here on nothing awaits: the update is checked against the document it is applied to.
+    admit(d.doc, decoded);
+    const added = insertedChars(decoded);
+    // Deleting is always allowed: it is how full notes make room.
+    if (decoded.structs.length > 0) this.makeRoom(d, added, update.length);
+    const before = Y.encodeStateVector(d.doc);
+    try {
+      Y.applyUpdate(d.doc, update, 'client');
+    } catch (err) {
+      // Admitted updates do not throw; should one, what it changed is stored as it is, so that
+      // the stored notes stay those in memory (the others get it at their next sync).
+      logger.error({ err, meetingId }, 'an admitted update of the notes failed to apply');
+      const after = Y.encodeStateVector(d.doc);
+      if (after.length !== before.length || after.some((b, i) => b !== before[i])) {
+        d.waiting.push(Y.encodeStateAsUpdate(d.doc, before));
+        this.write(meetingId, d);
       }
+      throw new CommandError('malformed', 'Malformed update of the notes');
     }
     d.chars += added;
-    return new Promise<void>((resolve, reject) => {
-      d.applying.push({ update, resolve, reject });
-      if (d.applying.length === 1) setImmediate(() => this.applyWaiting(meetingId, d));
-    });
+    d.bytes += update.length;
+    d.waiting.push(update);
+    this.write(meetingId, d);
   }
 
-  /**
-   * The updates checked since the last turn of the event loop, applied in one transaction: Yjs
-   * then works out the document's state once for all of them, not once per key press.
-   */
-  private applyWaiting(meetingId: string, d: LiveDocument): void {
-    const batch = d.applying.splice(0);
-    try {
-      Y.transact(d.doc, () => batch.forEach((a) => Y.applyUpdate(d.doc, a.update, 'client')), 'client');
-    } catch (err) {
-      // They decoded but did not apply: the document may be half changed, so it is read again as
-      // stored (the editors' own copies hold their edits: their next sync sends them again).
-      logger.warn({ err, meetingId }, 'an update of the notes failed to apply');
-      this.docs.delete(meetingId);
-      d.doc.destroy();
-      for (const a of batch) a.reject(new CommandError('malformed', 'Malformed update of the notes'));
-      return;
+  /** Refuses an update that would take the notes over their limits, counting exactly if the estimates say so. */
+  private makeRoom(d: LiveDocument, chars: number, bytes: number) {
+    const fits = () => d.chars + chars <= NOTES_LIMITS.documentChars && d.bytes + bytes <= NOTES_LIMITS.documentBytes;
+    if (fits()) return;
+    const now = Date.now();
+    if (now - d.countedAt >= RECOUNT_MS) {
+      d.chars = textChars(d.doc);
+      d.bytes = Y.encodeStateAsUpdate(d.doc).length;
+      d.countedAt = now;
     }
-    for (const a of batch) {
-      d.waiting.push(a.update);
-      a.resolve();
+    if (d.chars + chars > NOTES_LIMITS.documentChars) {
+      throw new CommandError('too_large', 'The notes are limited to 1,000,000 characters: remove some text first');
     }
-    this.write(meetingId, d);
+    if (d.bytes + bytes > NOTES_LIMITS.documentBytes) {
+      throw new CommandError(
+        'too_large',
+        `The notes are limited to ${NOTES_LIMITS.documentBytes / 1024 / 1024} MB with their formatting: remove some first`,
+      );
+    }
   }
 
   /** Forgets a meeting's document in memory (its end), once what it holds is stored. */
@@ -166,8 +184,23 @@ export class NotesDocuments {
       [meetingId],
     );
     const doc = new Y.Doc({ gc: true });
-    for (const r of rows) Y.applyUpdate(doc, r.update, 'stored');
-    return { doc, chars: textChars(doc), sinceCompaction: rows.length, applying: [], waiting: [], writing: null };
+    for (const r of rows) {
+      try {
+        Y.applyUpdate(doc, r.update, 'stored');
+      } catch (err) {
+        // Stored before updates were admitted as they are now: the rest of the notes still open.
+        logger.warn({ err, meetingId }, 'a stored update of the notes failed to apply');
+      }
+    }
+    return {
+      doc,
+      chars: textChars(doc),
+      bytes: Y.encodeStateAsUpdate(doc).length,
+      countedAt: Date.now(),
+      sinceCompaction: rows.length,
+      waiting: [],
+      writing: null,
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { notesHtml, notesText, safeHref } from './notes-export';
+import { MAX_INDENT, notesHtml, notesPdf, notesText, safeHref } from './notes-export';
 
 /** A document as Tiptap writes one through Yjs: elements named after its nodes, marks as attributes. */
 function el(name: string, attrs: Record<string, string>, ...children: (Y.XmlElement | Y.XmlText)[]) {
@@ -79,5 +79,22 @@ describe('the notes as text and HTML', () => {
   it('writes an empty document as nothing', () => {
     expect(notesText(notes())).toBe('');
     expect(notesHtml(notes(), 'n')).toContain('<body>\n\n</body>');
+  });
+
+  it('writes notes nested thousands deep (stored before nesting was bounded) without recursion, indented at most so far', async () => {
+    const fragment = notes();
+    fragment.doc!.transact(() => {
+      let at: Y.XmlFragment | Y.XmlElement = fragment;
+      for (let i = 1; i <= 2500; i++) {
+        const item = el('listItem', {}, p(text(`n${i}`)));
+        at.insert(at.length, [el('bulletList', {}, item)]);
+        at = item;
+      }
+    });
+    const lines = notesText(fragment).split('\n');
+    expect(lines).toHaveLength(2500);
+    expect(lines[2499]).toBe(`${'  '.repeat(MAX_INDENT - 1)}• n2500`);
+    expect(notesHtml(fragment, 'n')).toContain(`<p style="margin-left:${MAX_INDENT * 1.5}em">• n2500</p>`);
+    expect((await notesPdf(fragment, 'n')).length).toBeGreaterThan(1000);
   });
 });

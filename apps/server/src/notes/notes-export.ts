@@ -21,18 +21,36 @@ interface Run {
   marks: Record<string, unknown>;
 }
 
-/** The blocks of the notes in reading order. */
+/**
+ * Indentation rendered at most, in list levels: deeper lists are shown at this depth (a PDF page
+ * has room for about twelve before the text has none).
+ */
+export const MAX_INDENT = 12;
+
+/**
+ * The blocks of the notes in reading order. Walked with a stack of its own, not by recursion:
+ * the depth is the editors' (and notes stored before nesting was bounded may be thousands deep).
+ */
 export function notesBlocks(fragment: Y.XmlFragment): Block[] {
   const blocks: Block[] = [];
   type Context = { depth: number; marker: string; quote: boolean };
+  type Visit = { el: Y.XmlElement; ctx: Context; list: Y.XmlElement | null; index: number };
   const elements = (node: Y.XmlElement | Y.XmlFragment) =>
     node.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement);
+  // Children are pushed last first, so that they are visited in order.
+  const stack: Visit[] = elements(fragment)
+    .map((el) => ({ el, ctx: { depth: 0, marker: '', quote: false }, list: null, index: 0 }))
+    .reverse();
 
-  const one = (el: Y.XmlElement, ctx: Context, list: Y.XmlElement | null, index: number) => {
+  for (let visit = stack.pop(); visit; visit = stack.pop()) {
+    const { el, ctx, list, index } = visit;
     const name = el.nodeName;
+    const children: Visit[] = [];
     if (name === 'bulletList' || name === 'orderedList' || name === 'taskList') {
       const start = Number(el.getAttribute('start')) || 1;
-      elements(el).forEach((item, i) => one(item, { ...ctx, depth: ctx.depth + 1 }, el, start + i));
+      elements(el).forEach((item, i) =>
+        children.push({ el: item, ctx: { ...ctx, depth: ctx.depth + 1 }, list: el, index: start + i }),
+      );
     } else if (name === 'listItem' || name === 'taskItem') {
       const marker =
         name === 'taskItem'
@@ -43,9 +61,12 @@ export function notesBlocks(fragment: Y.XmlFragment): Block[] {
             ? `${index}.`
             : '•';
       // The item's first block carries its marker; the others sit under it.
-      elements(el).forEach((inner, i) => one(inner, { ...ctx, marker: i === 0 ? marker : '' }, null, 0));
+      elements(el).forEach((inner, i) =>
+        children.push({ el: inner, ctx: { ...ctx, marker: i === 0 ? marker : '' }, list: null, index: 0 }),
+      );
     } else if (name === 'blockquote') {
-      for (const inner of elements(el)) one(inner, { ...ctx, quote: true }, null, 0);
+      for (const inner of elements(el))
+        children.push({ el: inner, ctx: { ...ctx, quote: true }, list: null, index: 0 });
     } else if (name === 'horizontalRule') {
       blocks.push({ kind: 'rule', level: 0, depth: ctx.depth, marker: '', quote: ctx.quote, runs: [] });
     } else {
@@ -53,10 +74,13 @@ export function notesBlocks(fragment: Y.XmlFragment): Block[] {
       const level = kind === 'heading' ? Math.min(6, Math.max(1, Number(el.getAttribute('level')) || 1)) : 0;
       blocks.push({ kind, level, depth: ctx.depth, marker: ctx.marker, quote: ctx.quote, runs: runsOf(el) });
     }
-  };
-  for (const el of elements(fragment)) one(el, { depth: 0, marker: '', quote: false }, null, 0);
+    stack.push(...children.reverse());
+  }
   return blocks;
 }
+
+/** How far a block is indented, in list levels. */
+const indentOf = (b: Block) => Math.min(b.depth, MAX_INDENT);
 
 function runsOf(el: Y.XmlElement): Run[] {
   const runs: Run[] = [];
@@ -79,7 +103,7 @@ export function notesText(fragment: Y.XmlFragment): string {
   return notesBlocks(fragment)
     .map((b) => {
       if (b.kind === 'rule') return '---';
-      const indent = '  '.repeat(Math.max(0, b.depth - 1));
+      const indent = '  '.repeat(Math.max(0, indentOf(b) - 1));
       const head = b.kind === 'heading' ? `${'#'.repeat(b.level)} ` : '';
       const quote = b.quote ? '> ' : '';
       return `${quote}${indent}${b.marker ? `${b.marker} ` : ''}${head}${textOf(b)}`;
@@ -120,7 +144,7 @@ export function notesHtml(fragment: Y.XmlFragment, title: string): string {
     .map((b) => {
       if (b.kind === 'rule') return '<hr>';
       const inner = b.runs.map(runHtml).join('');
-      const pad = b.depth ? ` style="margin-left:${b.depth * 1.5}em"` : '';
+      const pad = b.depth ? ` style="margin-left:${indentOf(b) * 1.5}em"` : '';
       const marker = b.marker ? `${escapeHtml(b.marker)} ` : '';
       const block =
         b.kind === 'heading'
@@ -156,7 +180,7 @@ export async function notesPdf(fragment: Y.XmlFragment, title: string): Promise<
     page.drawText(text, { x, y, size, font, color: rgb(0.1, 0.1, 0.1) });
   };
   for (const b of notesBlocks(fragment)) {
-    const x = margin + b.depth * 18 + (b.quote ? 12 : 0);
+    const x = margin + indentOf(b) * 18 + (b.quote ? 12 : 0);
     if (b.kind === 'rule') {
       y -= 8;
       page.drawLine({ start: { x, y }, end: { x: width - margin, y }, thickness: 0.5 });

@@ -31,7 +31,8 @@ export const en = {
   'notes.unsent': 'Not sent yet: trying again…',
   'notes.offline': 'Offline – your edits will be sent on reconnection',
   'notes.refused.locked': 'Notes locked by a moderator: your last edit was not shared.',
-  'notes.refused.too_large': 'This edit is too large to share (over 256 KB at once): paste it in smaller parts.',
+  'notes.refused.too_large':
+    'This edit could not be shared: over 256 KB at once (paste it in parts), notes full (2 MB, a million characters) or lists nested over 15 deep.',
   'notes.refused.malformed': 'The server could not read an edit; it will be sent again.',
   'notes.refused.too_fast': 'Edits are arriving too fast; they will be sent in a moment.',
   'notes.refused.other': 'An edit could not be shared; it will be sent again.',
@@ -78,7 +79,7 @@ export const fr: Translation<typeof en> = {
   'notes.offline': 'Hors ligne – vos modifications seront envoyées à la reconnexion',
   'notes.refused.locked': 'Notes verrouillées par un modérateur : votre dernière modification n’a pas été partagée.',
   'notes.refused.too_large':
-    'Cette modification est trop grande pour être partagée (plus de 256 Ko d’un coup) : collez-la en plusieurs fois.',
+    'Cette modification n’a pas pu être partagée : plus de 256 Ko d’un coup (collez-la en plusieurs fois), notes pleines (2 Mo, un million de caractères) ou listes imbriquées sur plus de 15 niveaux.',
   'notes.refused.malformed': 'Le serveur n’a pas pu lire une modification ; elle sera renvoyée.',
   'notes.refused.too_fast': 'Les modifications arrivent trop vite ; elles seront envoyées dans un instant.',
   'notes.refused.other': 'Une modification n’a pas pu être partagée ; elle sera renvoyée.',

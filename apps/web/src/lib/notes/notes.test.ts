@@ -17,6 +17,8 @@ class FakeServer {
   readonly doc = new Y.Doc();
   readonly clients: FakeChannel[] = [];
   locked = new Set<string>();
+  /** Updates of these participants are refused once as unreadable (as the server refuses a poisoned one). */
+  refuseOnce = new Set<string>();
   private batch: { name: 'notes.update' | 'notes.awareness'; relay: NotesUpdateRelay }[] = [];
 
   join(you: string) {
@@ -27,6 +29,7 @@ class FakeServer {
 
   take(from: string, update: string) {
     if (this.locked.has(from)) throw new CommandRefused('locked', 'locked');
+    if (this.refuseOnce.delete(from)) throw new CommandRefused('malformed', 'malformed');
     Y.applyUpdate(this.doc, fromBase64(update));
     this.batch.push({ name: 'notes.update', relay: { from, update } });
   }
@@ -189,6 +192,29 @@ describe('shared notes sync', () => {
     await settle();
     expect(refusals).toEqual(['locked']);
     expect(notes[0]!.saving).toBe('saved');
+  });
+
+  it('syncs again after a refused edit: the edit is sent again and what others wrote comes in', async () => {
+    const { server, time, notes, refusals, settle } = await classOf('alice', 'noah');
+    const [alice, noah] = [notes[0]!, notes[1]!];
+    server.refuseOnce.add('noah');
+    type(noah, 0, 'refusé ');
+    await settle();
+    expect(refusals).toEqual(['malformed']);
+    expect(noah.saving).toBe('unsent');
+    // Meanwhile Alice's edit reaches the server but not Noah (his connection dropped it).
+    const relay = server.clients[1]!;
+    relay.connected = false;
+    type(alice, 0, 'Alice ');
+    await settle();
+    relay.connected = true;
+    expect(textOf(noah)).not.toContain('Alice');
+    await time.advance(1500);
+    await settle();
+    expect(textOf(noah)).toContain('Alice');
+    expect(server.text()).toContain('refusé');
+    expect(server.text()).toBe(textOf(noah));
+    expect(noah.saving).toBe('saved');
   });
 
   it('shows the others’ carets and forgets those who left', async () => {
