@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { Runtime } from './config/config';
 import { AccessModule } from './access/access.module';
@@ -14,6 +15,7 @@ import { PresentationsModule } from './presentations/presentations.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { HealthController } from './web/health.controller';
+import { HttpLimitGuard } from './web/http-limit.guard';
 
 @Module({})
 export class AppModule {
@@ -35,6 +37,8 @@ export class AppModule {
         ClassroomModule,
       ],
       controllers: [HealthController],
+      // Every HTTP route is rate-limited: by the rate its @Limit names, else the default.
+      providers: [{ provide: APP_GUARD, useClass: HttpLimitGuard }],
     };
   }
 }

@@ -14,6 +14,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from './infra/embedded-po
 import { loadOrCreateSecrets } from './infra/secrets';
 import { StartupError } from './infra/startup-error';
 import { logger, PinoNestLogger } from './logging/logger';
+import { HttpLimits } from './limits/http-limits';
 import { startOfficeConverter } from './presentations/office-converter';
 import { ApiErrorFilter } from './web/http-errors';
 import { securityHeaders } from './web/security-headers';
@@ -126,7 +127,7 @@ async function main() {
   app.use('/api/livekit/webhook', express.text({ type: () => true, limit: '256kb' }));
   app.use(cookieParser());
   app.useGlobalFilters(new ApiErrorFilter());
-  serveWebApp(http, config.webRoot);
+  serveWebApp(http, config.webRoot, app.get(HttpLimits));
   // Modules start here (default deck, workers...): their failures keep their own message.
   await app.init();
   // A class coming back at once (a restart, a network blip) opens thousands of connections in a

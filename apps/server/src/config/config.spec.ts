@@ -18,7 +18,11 @@ describe('configuration', () => {
 
   it('reads limits, the trusted proxies and the LMS origins allowed to frame the classroom', () => {
     const d = parseConfig({}, '/srv');
-    expect(d.limits).toEqual({ joins: { burst: 200, everyMs: 100 }, rooms: { burst: 100, everyMs: 6000 } });
+    expect(d.limits).toEqual({
+      joins: { burst: 200, everyMs: 100 },
+      rooms: { burst: 100, everyMs: 6000 },
+      httpAddressScale: 1,
+    });
     expect(d.trustProxy).toBe(false);
     expect(d.frameAncestors).toEqual([]);
     const c = parseConfig(
@@ -31,10 +35,16 @@ describe('configuration', () => {
       '/srv',
     );
     expect(c.limits.joins).toEqual({ burst: 5, everyMs: 1000 });
+    expect(parseConfig({ HTTP_ADDRESS_SCALE: '0.5' }, '/srv').limits.httpAddressScale).toBe(0.5);
     expect(c.trustProxy).toEqual(['loopback', 'uniquelocal']);
     expect(parseConfig({ TRUST_PROXY: '1' }, '/srv').trustProxy).toBe(1);
     expect(c.frameAncestors).toEqual(['https://moodle.example.org', 'https://*.lms.example.org']);
-    for (const env of [{ TRUST_PROXY: 'everyone' }, { FRAME_ANCESTORS: "'self'; script-src *" }, { JOIN_BURST: '0' }]) {
+    for (const env of [
+      { TRUST_PROXY: 'everyone' },
+      { FRAME_ANCESTORS: "'self'; script-src *" },
+      { JOIN_BURST: '0' },
+      { HTTP_ADDRESS_SCALE: '0' },
+    ]) {
       expect(() => parseConfig(env, '/srv')).toThrow(ConfigError);
     }
   });

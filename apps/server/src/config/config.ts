@@ -75,6 +75,11 @@ const Env = z.object({
   JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   ROOM_CREATION_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
   ROOM_CREATION_RATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Scales every per-address allowance of the HTTP routes (files, downloads, exports, uploads,
+   * the web app, health, LiveKit's webhooks): 4 for a large school behind one address; tests lower it.
+   */
+  HTTP_ADDRESS_SCALE: z.coerce.number().min(0.001).max(1000).default(1),
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client's address. */
   TRUST_PROXY: z
     .string()
@@ -171,6 +176,7 @@ export function parseConfig(env: Record<string, string | undefined>, repoRoot: s
     limits: {
       joins: { burst: e.JOIN_BURST, everyMs: 60_000 / e.JOIN_RATE_PER_MINUTE },
       rooms: { burst: e.ROOM_CREATION_BURST, everyMs: 3_600_000 / e.ROOM_CREATION_RATE_PER_HOUR },
+      httpAddressScale: e.HTTP_ADDRESS_SCALE,
     },
     trustProxy: trustProxy(e.TRUST_PROXY),
     frameAncestors: e.FRAME_ANCESTORS?.split(' ') ?? [],

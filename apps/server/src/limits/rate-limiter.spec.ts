@@ -11,6 +11,16 @@ describe('the rate limiter', () => {
     expect(limiter.take('a', rate, 1000)).toBe(true);
   });
 
+  it('says how long until the next token', () => {
+    const rate = { burst: 2, everyMs: 1000 };
+    expect(limiter.waitMs('w', rate, 0)).toBe(0);
+    limiter.take('w', rate, 0);
+    limiter.take('w', rate, 0);
+    expect(limiter.take('w', rate, 250)).toBe(false);
+    expect(limiter.waitMs('w', rate, 250)).toBe(750);
+    expect(limiter.waitMs('w', rate, 1000)).toBe(0);
+  });
+
   it('forgets buckets that have refilled, so memory follows the active keys', () => {
     limiter.sweep(Number.MAX_SAFE_INTEGER);
     const rate = { burst: 3, everyMs: 100 };

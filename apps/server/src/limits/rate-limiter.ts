@@ -26,6 +26,14 @@ export class RateLimiter {
     return ok;
   }
 
+  /** Milliseconds until this bucket holds a token again (0: now), for a refusal's Retry-After. */
+  waitMs(key: string, rate: Rate, now = Date.now()): number {
+    const b = this.buckets.get(key);
+    if (!b) return 0;
+    const tokens = Math.min(rate.burst, b.tokens + (now - b.at) / rate.everyMs);
+    return Math.max(0, Math.ceil((1 - tokens) * rate.everyMs));
+  }
+
   sweep(now: number) {
     for (const [key, b] of this.buckets) if (b.full <= now) this.buckets.delete(key);
   }

@@ -4,6 +4,7 @@ import { TrackSource } from 'livekit-server-sdk';
 import { ParticipantId } from '@estrade/protocol';
 import { CommandBus } from '../meetings/command-bus';
 import { LivekitService } from './livekit.service';
+import { Limit } from '../web/http-limit.guard';
 
 /** LiveKit tells us who connected to and left the media session; the log records it. */
 @Controller('api/livekit')
@@ -33,6 +34,7 @@ export class LivekitWebhookController {
   }
 
   @Post('webhook')
+  @Limit('webhook')
   @HttpCode(200)
   async webhook(@Req() req: Request): Promise<{ ok: true }> {
     const body = typeof req.body === 'string' ? req.body : '';

@@ -2,13 +2,21 @@ import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { NOTES_FRAGMENT } from '@estrade/protocol';
+import { FairTurns } from '../limits/fair-turns';
+import { HttpLimits } from '../limits/http-limits';
+import { Turns } from '../limits/turns';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { NO_CACHE, sendBytes } from '../presentations/file-response';
 import { PresentationsAccess } from '../presentations/presentations-access';
 import { PresentationsService } from '../presentations/presentations.service';
+import { addressOf } from '../web/client-address';
 import { NotesDocuments } from './notes-documents';
 import { notesHtml, notesPdf, notesText } from './notes-export';
+import { Limit } from '../web/http-limit.guard';
+
+const PDF_WAITING = 16;
+const PDF_PER_PARTICIPANT = 4;
 
 const FORMATS = {
   txt: 'text/plain; charset=utf-8',
@@ -22,18 +30,32 @@ const FORMATS = {
  */
 @Controller('api/notes')
 export class NotesController {
+  /**
+   * Notes become a PDF on the main thread: one at a time, a bounded line, and each participant's
+   * one after the other, so one participant's flood never delays anyone else's by more than one.
+   */
+  private readonly pdfTurns = new FairTurns(
+    new Turns(1, PDF_WAITING, () => new CommandError('busy', 'Many notes are being exported: try again in a minute')),
+    PDF_PER_PARTICIPANT,
+    () => new CommandError('too_fast', 'Your previous exports of the notes are still being made: wait for them'),
+  );
+
   constructor(
     private readonly notes: NotesDocuments,
     private readonly access: PresentationsAccess,
     private readonly presentations: PresentationsService,
     private readonly bus: CommandBus,
+    private readonly limits: HttpLimits,
   ) {}
 
   /** GET /api/notes/notes.(txt|html|pdf)?access=<files token> */
   @Get('notes.:format')
+  @Limit('download')
   async download(@Req() req: Request, @Res() res: Response, @Param('format') format: string) {
     if (!Object.hasOwn(FORMATS, format)) throw new CommandError('not_found', 'Notes come as txt, html or pdf');
-    const { meetingId, state } = await this.access.caller(req);
+    const { meetingId, actor, state } = await this.access.caller(req);
+    // A PDF is made for the request: an export, beyond the route's download rate.
+    if (format === 'pdf') this.limits.take('export', addressOf(req), { meetingId, participantId: actor.id });
     const fragment = (await this.notes.document(meetingId)).getXmlFragment(NOTES_FRAGMENT);
     const title = `${state.roomName} — notes`;
     const bytes =
@@ -41,7 +63,7 @@ export class NotesController {
         ? Buffer.from(notesText(fragment), 'utf8')
         : format === 'html'
           ? Buffer.from(notesHtml(fragment, title), 'utf8')
-          : await notesPdf(fragment, title);
+          : await this.pdfTurns.run(`${meetingId}/${actor.id}`, () => notesPdf(fragment, title));
     sendBytes(res, bytes, FORMATS[format as keyof typeof FORMATS], NO_CACHE, `${title}.${format}`, 'attachment');
   }
 
@@ -50,13 +72,14 @@ export class NotesController {
    * presentations as an upload is (and shown, if the moderator presents).
    */
   @Post('presentation')
+  @Limit('export')
   async presentation(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { meetingId, actor, state } = await this.access.caller(req);
     if (actor.role !== 'moderator')
       throw new CommandError('forbidden', 'Only moderators turn the notes into a presentation');
     const fragment = (await this.notes.document(meetingId)).getXmlFragment(NOTES_FRAGMENT);
     const name = `${state.roomName} — notes.pdf`;
-    const pdf = await notesPdf(fragment, name);
+    const pdf = await this.pdfTurns.run(`${meetingId}/${actor.id}`, () => notesPdf(fragment, name));
     const file = await this.presentations.store(await this.presentations.receive(Readable.from([Buffer.from(pdf)])));
     const uploadId = this.presentations.holdUpload({ meetingId, participantId: actor.id, name, file });
     try {

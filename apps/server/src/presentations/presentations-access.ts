@@ -5,6 +5,11 @@ import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
 import { SessionsService } from '../sessions/sessions.service';
 
+/** The files token a request carries: `access` in the query, or `Authorization: Bearer`. */
+export function filesTokenOf(req: Request): string | undefined {
+  return typeof req.query.access === 'string' ? req.query.access : req.headers.authorization?.replace(/^Bearer /, '');
+}
+
 export interface FilesCaller {
   meetingId: string;
   actor: Participant;
@@ -25,8 +30,7 @@ export class PresentationsAccess {
   ) {}
 
   async caller(req: Request): Promise<FilesCaller> {
-    const header = req.headers.authorization;
-    const token = typeof req.query.access === 'string' ? req.query.access : header?.replace(/^Bearer /, '');
+    const token = filesTokenOf(req);
     const claims = token ? this.sessions.verifyFilesAccess(token) : null;
     if (!claims) throw new CommandError('unauthenticated', 'A valid access token is required');
     const { state } = await this.meetings.state(claims.meetingId);

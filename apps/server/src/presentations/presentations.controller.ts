@@ -7,6 +7,7 @@ import { CommandError } from '../meetings/command-error';
 import { baseName, NO_CACHE, sendFile } from './file-response';
 import { PresentationsAccess } from './presentations-access';
 import { mb, PresentationsService } from './presentations.service';
+import { Limit } from '../web/http-limit.guard';
 
 /** Content-addressed files never change: browsers keep them (privately: they are a meeting's). */
 const IMMUTABLE = 'private, max-age=31536000, immutable';
@@ -26,6 +27,7 @@ export class PresentationsController {
 
   /** PUT /api/presentations?name=<file name>, the file as the body. */
   @Put()
+  @Limit('upload')
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('name') name: unknown) {
     const { meetingId, actor, state } = await this.access.caller(req);
     const fileName = FileName.safeParse(name);
@@ -62,12 +64,14 @@ export class PresentationsController {
   }
 
   @Get(':fileId/document.pdf')
+  @Limit('read')
   async document(@Req() req: Request, @Res() res: Response, @Param('fileId') fileId: string) {
     await this.shown(req, fileId);
     sendFile(res, this.presentations.pdfPath(fileId), 'application/pdf', IMMUTABLE, 'document.pdf', 'inline');
   }
 
   @Get(':fileId/thumbnails/:page')
+  @Limit('read')
   async thumbnail(
     @Req() req: Request,
     @Res() res: Response,
@@ -81,6 +85,7 @@ export class PresentationsController {
 
   /** The text and size of every page, for search, screen readers and quick polls. */
   @Get(':fileId/text')
+  @Limit('read')
   async text(
     @Req() req: Request,
     @Param('fileId') fileId: string,
@@ -96,6 +101,7 @@ export class PresentationsController {
    * has a route of its own: …/download/annotated is the whiteboard's.
    */
   @Get(':fileId/download/pdf')
+  @Limit('download')
   async downloadPdf(@Req() req: Request, @Res() res: Response, @Param('fileId') fileId: string) {
     const p = await this.downloadable(req, fileId);
     sendFile(
@@ -110,6 +116,7 @@ export class PresentationsController {
 
   /** GET …/download/original: the file as uploaded, on the same terms. */
   @Get(':fileId/download/original')
+  @Limit('download')
   async downloadOriginal(@Req() req: Request, @Res() res: Response, @Param('fileId') fileId: string) {
     const p = await this.downloadable(req, fileId);
     sendFile(res, this.presentations.originalPath(fileId), 'application/octet-stream', NO_CACHE, p.name, 'attachment');

@@ -14,13 +14,17 @@ import {
 import { RUNTIME, type Runtime } from '../config/config';
 import { RateLimiter } from '../limits/rate-limiter';
 import { CommandError } from '../meetings/command-error';
+import { addressOf } from '../web/client-address';
 import { parseBody } from '../web/http-errors';
 import { RoomsService } from './rooms.service';
+import { Limit } from '../web/http-limit.guard';
 
 /** A waiting page asks every 1.5 s; a little slack, then refused. */
 const WAITING_POLL: Rate = { burst: 5, everyMs: 1000 };
 
+/** Joins and room creation limit themselves per address (with their configured rates), waiting pages per ticket. */
 @Controller('api')
+@Limit('in-handler')
 export class RoomsController {
   private readonly joinRate: Rate;
   private readonly roomRate: Rate;
@@ -60,7 +64,9 @@ export class RoomsController {
     return this.rooms.join(code, request, { device: deviceOf(req, res), address: addressOf(req) });
   }
 
+  /** Also per address: a flood of made-up tickets would each get a fresh allowance. */
   @Get('waiting/:ticket')
+  @Limit('api')
   waiting(@Param('ticket') ticket: string): Promise<WaitingStatus> {
     this.limit(`waiting/${ticket.slice(-43)}`, WAITING_POLL, 'Asking too often: wait a moment');
     return this.rooms.waitingStatus(ticket);
@@ -75,9 +81,6 @@ export class RoomsController {
     if (!this.limiter.take(key, rate)) throw new CommandError('too_fast', message);
   }
 }
-
-/** The client's address as Express sees it (behind a proxy, per TRUST_PROXY). */
-const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 const DEVICE_COOKIE = 'estrade_device';
 

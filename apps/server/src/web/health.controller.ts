@@ -1,5 +1,6 @@
 import { Controller, Get, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Limit } from './http-limit.guard';
 
 /** The database is checked this often in the background… */
 const CHECK_EVERY_MS = 1000;
@@ -28,6 +29,7 @@ export class HealthController implements OnModuleInit, OnModuleDestroy {
    * says how the server itself is doing and probing cannot load the database.
    */
   @Get('health')
+  @Limit('health')
   async health() {
     if (Date.now() - this.lastOk > FRESH_MS) await this.check();
     return { ok: true };

@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { hasUnstorableText, type ErrorCode } from '@estrade/protocol';
 import type { z } from 'zod';
+import { TooFast } from '../limits/http-limits';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
 
@@ -60,6 +61,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 export class ApiErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
+    if (err instanceof TooFast) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     if (err instanceof CommandError) {
       res.status(STATUS[err.code] ?? 400).json({ code: err.code, message: err.message });
     } else if (err instanceof HttpException) {

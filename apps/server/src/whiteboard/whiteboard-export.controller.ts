@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { NO_CACHE, sendBytes, sendFile } from '../presentations/file-response';
 import { WhiteboardExportService } from './whiteboard-export.service';
+import { Limit } from '../web/http-limit.guard';
 
 @Controller('api/presentations')
 export class WhiteboardExportController {
@@ -12,6 +13,7 @@ export class WhiteboardExportController {
    * with that presentation's annotations drawn in; files token and permission as for …/download/pdf.
    */
   @Get(':fileId/download/annotated')
+  @Limit('download')
   async annotated(
     @Req() req: Request,
     @Res() res: Response,

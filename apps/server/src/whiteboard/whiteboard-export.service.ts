@@ -4,12 +4,15 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PDFDocument } from 'pdf-lib';
 import { annotationsOf, PresentationId, type Presentation, type Whiteboard } from '@estrade/protocol';
+import { FairTurns } from '../limits/fair-turns';
+import { HttpLimits } from '../limits/http-limits';
 import { Turns } from '../limits/turns';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
 import { baseName } from '../presentations/file-response';
 import { PresentationsAccess } from '../presentations/presentations-access';
 import { PresentationsService } from '../presentations/presentations.service';
+import { addressOf } from '../web/client-address';
 import type { AnnotatedPage } from './annotated-pdf';
 import type { ExportReply, ExportTask } from './annotate-worker';
 
@@ -20,6 +23,7 @@ import type { ExportReply, ExportTask } from './annotate-worker';
  */
 const RUNNING = 2;
 const WAITING = 32;
+const PER_PARTICIPANT = 4;
 const TIME_LIMIT_MS = 60_000;
 const HEAP_MB = 1024;
 
@@ -33,10 +37,17 @@ export class WhiteboardExportService {
     WAITING,
     () => new CommandError('busy', 'Many annotated PDFs are being made: try again in a minute'),
   );
+  /** A participant's exports one after the other: their flood holds one of the turns, never both. */
+  private readonly fair = new FairTurns(
+    this.turns,
+    PER_PARTICIPANT,
+    () => new CommandError('too_fast', 'Your previous annotated PDFs are still being made: wait for them'),
+  );
 
   constructor(
     private readonly access: PresentationsAccess,
     private readonly presentations: PresentationsService,
+    private readonly limits: HttpLimits,
   ) {}
 
   /**
@@ -55,7 +66,13 @@ export class WhiteboardExportService {
     const pages = annotatedPages(caller.state.whiteboard, p);
     // Nothing drawn: the PDF as it is.
     if (pages.length === 0) return { name, file };
-    return { name, bytes: await this.turns.run(() => this.draw({ file, pages })) };
+    // Only drawing is an export's work: the route's own rate was taken already.
+    const who = { meetingId: caller.meetingId, participantId: caller.actor.id };
+    this.limits.take('export', addressOf(req), who);
+    return {
+      name,
+      bytes: await this.fair.run(`${who.meetingId}/${who.participantId}`, () => this.draw({ file, pages })),
+    };
   }
 
   /**
