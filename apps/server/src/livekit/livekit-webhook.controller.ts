@@ -45,9 +45,12 @@ export class LivekitWebhookController {
     const participantId = event.participant?.identity;
     if (!meetingId || !participantId) return { ok: true };
     // Rules first, before anything is recorded: an identity that is not ours, someone not
-    // present, a forbidden track: LiveKit is told at once.
-    if (event.event === 'participant_joined' && !(await this.livekit.admit(meetingId, participantId))) {
-      return { ok: true };
+    // present, a forbidden track: LiveKit is told at once. Someone who may stay gets their
+    // rights now (their token carries none), before the connection is recorded: they are
+    // waiting for them to be heard.
+    if (event.event === 'participant_joined') {
+      if (!(await this.livekit.admit(meetingId, participantId))) return { ok: true };
+      await this.livekit.updatePermissions(meetingId, participantId);
     }
     if (event.event === 'track_published' && event.track) {
       await this.livekit.enforceTrack(meetingId, participantId, event.track);
@@ -66,8 +69,6 @@ export class LivekitWebhookController {
         return { events: changed ? [{ type: 'participant.media-changed' as const, participantId, connected }] : [] };
       })
       .catch(() => undefined); // an unknown or ended meeting: nothing to record
-    // The token was minted a moment ago; a role, presenter or lock change since then must hold too.
-    if (connected) await this.livekit.updatePermissions(meetingId, participantId);
     return { ok: true };
   }
 }

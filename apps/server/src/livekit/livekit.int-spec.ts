@@ -1,7 +1,7 @@
 import { dispose } from '@livekit/rtc-node';
 import { TrackSource } from 'livekit-server-sdk';
 import type { MediaToken } from '@estrade/protocol';
-import { liveClassroom, livekitGrant } from '../testing/classroom-kit';
+import { liveClassroom, livekitGrant, type TestClient } from '../testing/classroom-kit';
 import { botFor, until } from '../testing/media-bot';
 
 describe('media through LiveKit follows the roles (real LiveKit server)', () => {
@@ -9,7 +9,7 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
   // rtc-node's native client is disposed once, after the classroom's bots are closed.
   afterAll(() => dispose());
 
-  it('mints tokens whose grant follows the role and audio mode', async () => {
+  it('mints tokens that only open the room, and grants rights that follow the role and audio mode', async () => {
     const room = await classroom.createRoom();
     const teacher = await classroom.join(room.moderatorCode, 'Mme Petit', 'microphone');
     const speaker = await classroom.join(room.viewerCode, 'Adam', 'microphone');
@@ -20,12 +20,18 @@ describe('media through LiveKit follows the roles (real LiveKit server)', () => 
         return livekitGrant((reply as { result: MediaToken }).result.token);
       }),
     );
-    for (const g of grants) expect(g).toMatchObject({ roomJoin: true, room: teacher.meetingId });
-    expect(grants.map((g) => g.canPublishSources)).toEqual([
+    for (const g of grants) {
+      expect(g).toMatchObject({ roomJoin: true, room: teacher.meetingId, canSubscribe: false, canPublish: false });
+    }
+    // The rights come from the server once each is connected.
+    for (const c of [teacher, speaker, listener]) await botFor(classroom, c, false);
+    const participants = await server.livekit().listParticipants(teacher.meetingId);
+    const sources = (c: TestClient) => participants.find((p) => p.identity === c.id)?.permission?.canPublishSources;
+    expect([teacher, speaker, listener].map(sources)).toEqual([
       // The teacher, first moderator in, is the presenter and may share a screen.
-      ['camera', 'microphone', 'screen_share', 'screen_share_audio'],
-      ['camera', 'microphone'],
-      ['camera'],
+      [TrackSource.CAMERA, TrackSource.MICROPHONE, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO],
+      [TrackSource.CAMERA, TrackSource.MICROPHONE],
+      [TrackSource.CAMERA],
     ]);
   });
 

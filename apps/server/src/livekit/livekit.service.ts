@@ -5,6 +5,7 @@ import {
   TrackSource,
   TrackType,
   WebhookReceiver,
+  type ParticipantPermission,
   type TrackInfo,
   type WebhookEvent,
 } from 'livekit-server-sdk';
@@ -32,8 +33,9 @@ const SOURCE: Record<MediaSource, TrackSource> = {
 };
 
 /**
- * A media token only opens the door: once connected, LiveKit itself sends the client refreshed
- * tokens (10 minutes each), which is why who may stay is checked on every LiveKit join.
+ * A media token only opens the door: it carries no rights, which come from the server once it
+ * has confirmed the connection (see `mintToken`). Once connected, LiveKit itself sends the
+ * client refreshed tokens (10 minutes each), which is why who may stay is checked on every join.
  */
 const MEDIA_TOKEN_TTL = '60s';
 /** How long clients have to leave the media room of an ended meeting before it is deleted. */
@@ -88,9 +90,10 @@ function allowedSources(state: MeetingState, participantId: string): MediaSource
 
 /**
  * One LiveKit room per meeting (breakout rooms included), named by the meeting id; identities
- * are participant ids. `listens`: false for someone whose media is in a breakout room.
+ * are participant ids. `listens`: false for someone not present here (gone, banned, or whose
+ * media is in a breakout room).
  */
-export function grantFor(meetingId: string, sources: MediaSource[], listens = true) {
+export function grantFor(meetingId: string, sources: MediaSource[], listens: boolean) {
   return {
     roomJoin: true,
     room: meetingId,
@@ -232,6 +235,10 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
       }
       for (const p of await this.rooms.listParticipants(room.name).catch(() => [])) {
         if (!(await this.admit(room.name, p.identity))) continue;
+        // A lost participant_joined webhook would leave them without their rights.
+        if (!this.holdsGrant(current.state, p.identity, p.permission)) {
+          await this.updatePermissions(room.name, p.identity);
+        }
         for (const track of p.tracks) await this.enforceTrack(room.name, p.identity, track);
       }
     }
@@ -276,6 +283,19 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** Whether LiveKit's permission for this participant is the one the log gives them now. */
+  private holdsGrant(state: MeetingState, identity: string, held: ParticipantPermission | undefined): boolean {
+    const want = this.permissionFor(state, identity, allowedSources(state, identity));
+    return (
+      !!held &&
+      held.canSubscribe === want.canSubscribe &&
+      held.canPublish === want.canPublish &&
+      held.canPublishData === want.canPublishData &&
+      held.canUpdateMetadata === want.canUpdateMetadata &&
+      held.canPublishSources.join() === want.canPublishSources.join()
+    );
+  }
+
   /** The meeting's state; 'unknown' for no such meeting, 'unavailable' if it cannot be read now. */
   private lookup(meetingId: string): Promise<{ state: MeetingState } | 'unknown' | 'unavailable'> {
     if (!MeetingId.safeParse(meetingId).success) return Promise.resolve('unknown');
@@ -284,6 +304,15 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
       .catch((err) => (err instanceof CommandError && err.code === 'not_found' ? 'unknown' : 'unavailable'));
   }
 
+  /**
+   * A token that lets its holder into the meeting's LiveKit room and nothing more: no publishing,
+   * no listening, no data. Rights are sent once LiveKit's participant_joined webhook has told the
+   * server of the connection and the server has checked the holder is in the meeting, so a token
+   * kept by someone banned, removed or gone has nothing to give in the moment before they are
+   * put out. (canPublish false is what forbids publishing: an empty source list means any.)
+   * LiveKit's refreshed tokens, though, carry the rights held when they were issued, and it
+   * cannot revoke them: one kept from a session that had its grant still opens a moment's window.
+   */
   async mintToken(meetingId: string, p: Participant, state: MeetingState): Promise<MediaToken> {
     if (awayInBreakout(state, p.id)) {
       throw new CommandError('forbidden', 'Your sound and video are in your breakout room now');
@@ -294,7 +323,7 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
       ttl: MEDIA_TOKEN_TTL,
       metadata: JSON.stringify({ role: p.role }),
     });
-    at.addGrant(grantFor(meetingId, sourcesOf(p, state)));
+    at.addGrant(grantFor(meetingId, [], false));
     return { url: this.runtime.livekit.publicUrl, token: await at.toJwt() };
   }
 
@@ -317,25 +346,23 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
     return this.permissionTurns.run(`${meetingId}/${participantId}`, task) ?? Promise.resolve();
   }
 
+  /**
+   * The permission LiveKit is given for these sources. Only someone present here listens: not
+   * someone gone or banned, nor someone whose media is in a breakout room.
+   */
+  private permissionFor(state: MeetingState, identity: string, sources: MediaSource[]) {
+    const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
+      state.meetingId,
+      sources,
+      isPresent(state, identity),
+    );
+    return { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateMetadata: canUpdateOwnMetadata };
+  }
+
   /** LiveKit replaces permissions as a whole, so the full set is sent every time. */
   private async setSources(meetingId: string, identity: string, sources: MediaSource[], state: MeetingState) {
-    // Someone whose media is in a breakout room listens to nothing here either.
-    const away = awayInBreakout(state, identity);
-    const { canPublishSources, canSubscribe, canPublish, canPublishData, canUpdateOwnMetadata } = grantFor(
-      meetingId,
-      sources,
-      !away,
-    );
     await this.ignoreMissing(
-      this.rooms.updateParticipant(meetingId, identity, {
-        permission: {
-          canPublishSources,
-          canSubscribe,
-          canPublish,
-          canPublishData,
-          canUpdateMetadata: canUpdateOwnMetadata,
-        },
-      }),
+      this.rooms.updateParticipant(meetingId, identity, { permission: this.permissionFor(state, identity, sources) }),
     );
   }
 

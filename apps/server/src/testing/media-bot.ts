@@ -15,17 +15,53 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
   type RemoteTrackPublication,
+  VideoStream,
 } from '@livekit/rtc-node';
 import type { MediaToken } from '@estrade/protocol';
 import type { Classroom, TestClient } from './classroom-kit';
 
-/** A participant's media side, as a LiveKit bot holding the token Estrade minted for them. */
+/** The grant inside a LiveKit token (its payload is signed, not encrypted). */
+export function grantIn(jwt: string | undefined): { canSubscribe?: boolean; canPublish?: boolean } {
+  return jwt ? JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')).video : {};
+}
+
+/**
+ * Waits until Estrade has confirmed this LiveKit connection: the token it mints carries no rights,
+ * and once it sends the real grant LiveKit hands the client a refreshed token carrying it.
+ * Resolves with the milliseconds waited.
+ */
+export function granted(room: Room, timeoutMs = 10_000): Promise<number> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!grantIn(room.token).canSubscribe) return;
+      clearTimeout(timer);
+      room.off(RoomEvent.TokenRefreshed, check);
+      resolve(Date.now() - start);
+    };
+    const timer = setTimeout(() => {
+      room.off(RoomEvent.TokenRefreshed, check);
+      reject(new Error(`no grant from the server within ${timeoutMs} ms`));
+    }, timeoutMs);
+    room.on(RoomEvent.TokenRefreshed, check);
+    check();
+  });
+}
+
+/**
+ * A participant's media side, as a LiveKit bot holding the token Estrade minted for them;
+ * ready once the server has granted it its rights. `timing`: how long connecting to LiveKit took,
+ * and how much longer the grant did.
+ */
 export async function mediaBot(client: TestClient, opts: { autoSubscribe?: boolean } = {}) {
   const reply = await client.request('media.token');
   if (!reply.ok) throw new Error(`no media token: ${reply.code}`);
   const token = reply.result as MediaToken;
   const room = new Room();
+  const connecting = Date.now();
   await room.connect(token.url, token.token, { autoSubscribe: opts.autoSubscribe ?? false, dynacast: false });
+  const connectMs = Date.now() - connecting;
+  const timing = { connectMs, grantMs: await granted(room) };
   const source = new AudioSource(48_000, 1);
   const publishMicrophone = async () => {
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
@@ -36,7 +72,7 @@ export async function mediaBot(client: TestClient, opts: { autoSubscribe?: boole
   };
   // A bot whose publication LiveKit refused may never finish disconnecting: do not wait forever.
   const close = () => Promise.race([room.disconnect(), new Promise<void>((r) => setTimeout(r, 3_000))]);
-  return { room, token, publishMicrophone, close };
+  return { room, token, publishMicrophone, close, timing };
 }
 
 /** The LiveKit source labels a malicious client may put on a track. */
@@ -123,6 +159,64 @@ export function countAudioFrames(room: Room) {
     },
   );
   return { from: (identity: string) => frames.get(identity) ?? 0 };
+}
+
+/**
+ * Counts what a room receives from each participant: audio frames, video frames and data
+ * messages, so a test can prove that nothing at all came from someone.
+ */
+export function countReceived(room: Room) {
+  const counts = new Map<string, { audio: number; video: number; data: number }>();
+  const of = (identity: string) => {
+    let c = counts.get(identity);
+    if (!c) counts.set(identity, (c = { audio: 0, video: 0, data: 0 }));
+    return c;
+  };
+  room.on(
+    RoomEvent.TrackSubscribed,
+    (track: RemoteTrack, _pub: RemoteTrackPublication, participant: RemoteParticipant) => {
+      const kind = track.kind === TrackKind.KIND_AUDIO ? 'audio' : 'video';
+      void (async () => {
+        const reader = (kind === 'audio' ? new AudioStream(track) : new VideoStream(track)).getReader();
+        while (!(await reader.read()).done) of(participant.identity)[kind]++;
+      })().catch(() => undefined);
+    },
+  );
+  room.on(RoomEvent.DataReceived, (_payload, participant) => {
+    of(participant?.identity ?? '').data++;
+  });
+  return {
+    from: (identity: string) => ({ ...of(identity) }),
+    total: () => [...counts.values()].reduce((t, c) => t + c.audio + c.video + c.data, 0),
+  };
+}
+
+/**
+ * Publishes a microphone and a camera and keeps sending data messages, as a client that wants
+ * to be seen and heard by everyone. Stops with `stop`.
+ */
+export async function publishEverything(room: Room) {
+  let sending = true;
+  void (async () => {
+    while (sending) {
+      await room.localParticipant
+        ?.publishData(new TextEncoder().encode('hello'), { reliable: true })
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const [audio, video] = await Promise.all([
+    publishForged(room, 'audio', 'microphone'),
+    publishForged(room, 'video', 'camera'),
+  ]);
+  return {
+    accepted: { audio: audio.accepted, video: video.accepted },
+    stop: () => {
+      sending = false;
+      audio.stop();
+      video.stop();
+    },
+  };
 }
 
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -97,13 +97,17 @@ export class Media {
   /** Bumped by `leave`: a connection still on its way when the person left is not reported. */
   private generation = 0;
 
-  /** Connects and publishes; `joinMuted` publishes the microphone muted (the meeting's setting). */
+  /**
+   * Connects and publishes; `joinMuted` publishes the microphone muted (the meeting's setting).
+   * "Joining audio" shows until the server has granted our rights.
+   */
   async connect(token: MediaToken, audioMode: AudioMode, joinMuted = false) {
     this.status = 'connecting';
     const generation = this.generation;
     try {
       const room = await this.open();
       await room.connect(token.url, token.token);
+      await this.granted(room);
       this.status = 'connected';
       // Cameras start only by the person's choice on the join page (the LiveKit room is the meeting).
       const chosen = loadSession(room.name);
@@ -262,11 +266,38 @@ export class Media {
     await this.setMic(true);
   }
 
+  /**
+   * The media token carries no rights: the server sends them once LiveKit has told it we are
+   * connected and it has checked we are in the meeting. Everyone present may listen, so being
+   * allowed to is the sign. The server's reconciliation sends them if that message was lost.
+   */
+  private granted(room: Room, timeoutMs = 20_000): Promise<void> {
+    const { RoomEvent } = this.lk!;
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        room.off(RoomEvent.ParticipantPermissionsChanged, check);
+        room.off(RoomEvent.Disconnected, gone);
+        if (err) reject(err);
+        else resolve();
+      };
+      const check = () => {
+        if (room.localParticipant.permissions?.canSubscribe) done();
+      };
+      const gone = () => done(new Error('disconnected'));
+      const timer = setTimeout(() => done(new Error('no answer from the server')), timeoutMs);
+      room.on(RoomEvent.ParticipantPermissionsChanged, check);
+      room.on(RoomEvent.Disconnected, gone);
+      check();
+    });
+  }
+
   /** Waits (up to 5 s) until LiveKit lets us publish this source (TrackSource number). */
   private async waitForPermission(source: number) {
     const allowed = () => {
-      const sources = this.room?.localParticipant.permissions?.canPublishSources;
-      return !sources || sources.length === 0 || sources.includes(source);
+      const p = this.room?.localParticipant.permissions;
+      // With canPublish, an empty list means any source (the server never sends one).
+      return !!p?.canPublish && (p.canPublishSources.length === 0 || p.canPublishSources.includes(source));
     };
     const deadline = Date.now() + 5000;
     while (!allowed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
