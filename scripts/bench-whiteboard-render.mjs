@@ -41,7 +41,8 @@ function shape(i) {
   const y = 20 + ((i * 53) % 700);
   const colour = ['#1e1e1e', '#e03131', '#1971c2', '#2f9e44'][i % 4];
   if (i % 10 < 7) {
-    const points = Array.from({ length: 40 }, (_, k) => [x + k * 2, y + Math.sin(k / 3) * 6]);
+    // At the 0.01-point precision the web app sends.
+    const points = Array.from({ length: 40 }, (_, k) => [x + k * 2, Math.round((y + Math.sin(k / 3) * 6) * 100) / 100]);
     return { id, kind: i % 10 === 6 ? 'highlighter' : 'pencil', points, colour, size: 3, fill: false };
   }
   if (i % 10 === 9)

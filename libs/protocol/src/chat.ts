@@ -16,7 +16,7 @@ export const CHAT_PAGE = 50;
 export const CHAT_LIMITS = {
   kept: 1000,
   keptChars: 500_000,
-  snapshotChars: 64_000,
+  snapshotChars: 32_000,
 } as const;
 
 /** The newest of these messages whose texts add up to at most `chars` (`count` at most), in order; never none but for an empty list. */

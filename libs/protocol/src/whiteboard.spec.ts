@@ -324,28 +324,28 @@ describe('what ink weighs', () => {
   });
 
   it('refuses a page past its points or bytes, and a meeting past its bytes, but never a lighter page', () => {
-    const full = Array.from({ length: 6 }, (_, i) => stroke(`shape-p${i}0000`, 9_000));
+    const full = Array.from({ length: 11 }, (_, i) => stroke(`shape-p${i}0000`, 9_500));
     expect(inkOverflow(EMPTY, [], full)).toBe('page-points');
     // Within the points, over the bytes: texts are heavy for their two points.
     const long = 'x'.repeat(WHITEBOARD_LIMITS.textLength);
-    const texts = Array.from({ length: 300 }, (_, i) =>
+    const texts = Array.from({ length: 700 }, (_, i) =>
       by(ME, { ...rect(`shape-x${1000 + i}`), kind: 'text', text: long }),
     );
     expect(inkOverflow(EMPTY, [], texts)).toBe('page-bytes');
     expect(inkOverflow(EMPTY, texts, texts.slice(1))).toBeNull();
 
     // Several pages, each legal, add up past the meeting's bytes.
-    const half = texts.slice(0, 200);
+    const half = texts.slice(0, 400);
     let w = EMPTY;
-    for (const page of [1, 2, 3]) {
+    for (const page of [1, 2]) {
       const on = { presentationId: DECK, page };
       expect(inkOverflow(w, [], half)).toBeNull();
       w = fold(w, { type: 'annotations.added', ...on, annotations: half });
     }
-    expect(whiteboardBytes(w)).toBeGreaterThan(3 * 400_000);
+    expect(whiteboardBytes(w)).toBeGreaterThan(2 * 800_000);
     expect(inkOverflow(w, [], half)).toBe('meeting-bytes');
     // Growing a page already counted is judged on the meeting's total with the page's new weight.
     const page1 = annotationsOf(w, DECK, 1);
-    expect(inkOverflow(w, page1, page1.slice(100))).toBeNull();
+    expect(inkOverflow(w, page1, page1.slice(200))).toBeNull();
   });
 });
