@@ -22,7 +22,8 @@ import { CommandBus, type Emit } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { MeetingsService } from '../meetings/meetings.service';
 import { NotesDocuments } from '../notes/notes-documents';
-import { notesPdf, notesText } from '../notes/notes-export';
+import { notesText } from '../notes/notes-export';
+import { NotesPdf } from '../notes/notes-pdf';
 import { PresentationsService } from '../presentations/presentations.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { WhiteboardExportService } from '../whiteboard/whiteboard-export.service';
@@ -48,6 +49,7 @@ export class BreakoutRooms implements OnModuleInit, OnApplicationBootstrap {
     private readonly livekit: LivekitService,
     private readonly presentations: PresentationsService,
     private readonly notes: NotesDocuments,
+    private readonly notesPdf: NotesPdf,
     private readonly whiteboards: WhiteboardExportService,
   ) {}
 
@@ -360,11 +362,12 @@ export class BreakoutRooms implements OnModuleInit, OnApplicationBootstrap {
   private async captureRoom(mainId: string, room: Pick<BreakoutRoom, 'id' | 'name'>, language: 'fr' | 'en') {
     const { state } = await this.meetings.state(room.id);
     const events: MeetingEvent[] = [];
-    const fragment = (await this.notes.document(room.id)).getXmlFragment(NOTES_FRAGMENT);
-    const text = notesText(fragment);
+    const doc = await this.notes.document(room.id);
+    const text = notesText(doc.getXmlFragment(NOTES_FRAGMENT));
     if (text.trim()) {
       const name = capturedName(room.name, 'notes', language);
-      events.push(await this.presentations.addMadePdf(mainId, await notesPdf(fragment, name), name));
+      const pdf = await this.notesPdf.make(doc, name, `${mainId}/breakouts`);
+      events.push(await this.presentations.addMadePdf(mainId, pdf, name));
       events.push({ type: 'breakouts.notes-kept', roomId: room.id, name: room.name, text });
     }
     let nth = 0;

@@ -2,9 +2,7 @@ import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { NOTES_FRAGMENT } from '@estrade/protocol';
-import { FairTurns } from '../limits/fair-turns';
 import { HttpLimits } from '../limits/http-limits';
-import { Turns } from '../limits/turns';
 import { CommandBus } from '../meetings/command-bus';
 import { CommandError } from '../meetings/command-error';
 import { NO_CACHE, sendBytes } from '../presentations/file-response';
@@ -12,11 +10,9 @@ import { PresentationsAccess } from '../presentations/presentations-access';
 import { PresentationsService } from '../presentations/presentations.service';
 import { addressOf } from '../web/client-address';
 import { NotesDocuments } from './notes-documents';
-import { notesHtml, notesPdf, notesText } from './notes-export';
+import { notesHtml, notesText } from './notes-export';
+import { NotesPdf } from './notes-pdf';
 import { Limit } from '../web/http-limit.guard';
-
-const PDF_WAITING = 16;
-const PDF_PER_PARTICIPANT = 4;
 
 const FORMATS = {
   txt: 'text/plain; charset=utf-8',
@@ -30,22 +26,13 @@ const FORMATS = {
  */
 @Controller('api/notes')
 export class NotesController {
-  /**
-   * Notes become a PDF on the main thread: one at a time, a bounded line, and each participant's
-   * one after the other, so one participant's flood never delays anyone else's by more than one.
-   */
-  private readonly pdfTurns = new FairTurns(
-    new Turns(1, PDF_WAITING, () => new CommandError('busy', 'Many notes are being exported: try again in a minute')),
-    PDF_PER_PARTICIPANT,
-    () => new CommandError('too_fast', 'Your previous exports of the notes are still being made: wait for them'),
-  );
-
   constructor(
     private readonly notes: NotesDocuments,
     private readonly access: PresentationsAccess,
     private readonly presentations: PresentationsService,
     private readonly bus: CommandBus,
     private readonly limits: HttpLimits,
+    private readonly pdfs: NotesPdf,
   ) {}
 
   /** GET /api/notes/notes.(txt|html|pdf)?access=<files token> */
@@ -56,14 +43,15 @@ export class NotesController {
     const { meetingId, actor, state } = await this.access.caller(req);
     // A PDF is made for the request: an export, beyond the route's download rate.
     if (format === 'pdf') this.limits.take('export', addressOf(req), { meetingId, participantId: actor.id });
-    const fragment = (await this.notes.document(meetingId)).getXmlFragment(NOTES_FRAGMENT);
+    const doc = await this.notes.document(meetingId);
+    const fragment = doc.getXmlFragment(NOTES_FRAGMENT);
     const title = `${state.roomName} — notes`;
     const bytes =
       format === 'txt'
         ? Buffer.from(notesText(fragment), 'utf8')
         : format === 'html'
           ? Buffer.from(notesHtml(fragment, title), 'utf8')
-          : await this.pdfTurns.run(`${meetingId}/${actor.id}`, () => notesPdf(fragment, title));
+          : await this.pdfs.make(doc, title, `${meetingId}/${actor.id}`);
     sendBytes(res, bytes, FORMATS[format as keyof typeof FORMATS], NO_CACHE, `${title}.${format}`, 'attachment');
   }
 
@@ -77,9 +65,8 @@ export class NotesController {
     const { meetingId, actor, state } = await this.access.caller(req);
     if (actor.role !== 'moderator')
       throw new CommandError('forbidden', 'Only moderators turn the notes into a presentation');
-    const fragment = (await this.notes.document(meetingId)).getXmlFragment(NOTES_FRAGMENT);
     const name = `${state.roomName} — notes.pdf`;
-    const pdf = await this.pdfTurns.run(`${meetingId}/${actor.id}`, () => notesPdf(fragment, name));
+    const pdf = await this.pdfs.make(await this.notes.document(meetingId), name, `${meetingId}/${actor.id}`);
     const file = await this.presentations.store(await this.presentations.receive(Readable.from([Buffer.from(pdf)])));
     const uploadId = this.presentations.holdUpload({ meetingId, participantId: actor.id, name, file });
     try {

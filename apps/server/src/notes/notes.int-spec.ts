@@ -298,6 +298,40 @@ describe('shared notes (real server)', () => {
     expect(await pdfText(new Uint8Array(await doc.arrayBuffer()))).toBe(text1);
   });
 
+  it('makes the PDF of long notes off the event loop: the server answers everyone meanwhile', async () => {
+    const { teacher, student } = await classroom.withTeacherAndStudent();
+    const t = new NotesClient(teacher);
+    await t.sync();
+    // 4,000 paragraphs, some 800,000 characters: seconds of pdf-lib's layout.
+    const fragment = t.doc.getXmlFragment(NOTES_FRAGMENT);
+    for (let batch = 0; batch < 4; batch++) {
+      const paragraphs = Array.from({ length: 1000 }, (_, i) => {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(`${batch * 1000 + i} ${'Lorem ipsum dolor sit amet, consectetur. '.repeat(5)}`)]);
+        return p;
+      });
+      fragment.insert(fragment.length, paragraphs);
+    }
+    expect((await Promise.all(t.sent.splice(0))).every((r) => (r as { ok: boolean }).ok)).toBe(true);
+    await settle();
+
+    const { access } = await filesAccess(student);
+    const probe = healthProbe(server.url, 3000);
+    await sleep(200);
+    const started = Date.now();
+    const res = await fetch(`${server.url}/api/notes/notes.pdf?access=${encodeURIComponent(access)}`);
+    expect(res.status).toBe(200);
+    const pdf = new Uint8Array(await res.arrayBuffer());
+    const took = Date.now() - started;
+    const latencies = await probe;
+    console.log(`notes PDF of 800,000 characters: ${took} ms; health meanwhile p95 ${p95(latencies).toFixed(0)} ms`);
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    expect(await pdfText(pdf)).toContain('3999 Lorem ipsum');
+    // Laid out on the event loop, the health answers would wait the whole PDF (seconds).
+    expect(p95(latencies)).toBeLessThan(250);
+    expect(Math.max(...latencies)).toBeLessThan(Math.max(1000, took / 2));
+  });
+
   it('refuses a poisoned update alone: every honest edit is kept, the poisoner resyncs, the server answers quickly', async () => {
     const { room, teacher, student } = await classroom.withTeacherAndStudent();
     const poisoner = await classroom.join(room.viewerCode, 'Malo');
