@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, SOCKET, type MeetingState } from '@estrade/protocol';
 import { createRoom, expect, join, test } from './kit';
 
 /** The page's drawing layer, once the page is drawn. */
@@ -188,5 +190,85 @@ test('the presenter draws with a finger on a tablet: the page does not scroll or
     await expect(teacher.getByTestId('slide-page')).toHaveAttribute('data-zoom', '1');
   } finally {
     await ctx.close();
+  }
+});
+
+test('a page full of ink: the presenter is told so in the whiteboard’s words, and clearing the page makes room', async ({
+  person,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  const teacher = await person();
+  await teacher.setViewportSize({ width: 1280, height: 800 });
+  const { moderatorLink } = await createRoom(teacher, 'Arts plastiques');
+  await join(teacher, moderatorLink, 'Mme Laurent', 'listen-only');
+  const layer = await board(teacher);
+
+  // A second moderator's script fills the page on screen with ink, as far as the server takes it.
+  const code = new URL(moderatorLink).pathname.split('/').at(-1)!;
+  const joined = await (
+    await fetch(`${baseURL}/api/join/${code}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Script', audioMode: 'listen-only' }),
+    })
+  ).json();
+  const script = io(baseURL!, {
+    transports: ['websocket'],
+    auth: { token: joined.sessionToken, protocol: PROTOCOL_VERSION },
+  });
+  const snapshot = await new Promise<{ state: MeetingState }>((resolve) => script.once(SOCKET.snapshot, resolve));
+  const presentationId = snapshot.state.slides.current!;
+  const where = { presentationId, page: 1 };
+  const send = (command: object) =>
+    script.timeout(10_000).emitWithAck(SOCKET.command, command) as Promise<{ ok: boolean; code?: string }>;
+  try {
+    // Not the presenter: the script draws with everyone's board open.
+    expect(await send({ type: 'whiteboard.set-multi-user', enabled: true })).toEqual({ ok: true });
+    let n = 0;
+    const stroke = (points: number) => ({
+      id: `full-${++n}-ink-script`,
+      kind: 'pencil',
+      points: Array.from({ length: points }, (_, k) => [40 + (k % 40) * 12.25, 40 + ((n * 7) % 700) + (k % 9) * 1.25]),
+      colour: '#1971c2',
+      size: 2,
+      fill: false,
+    });
+    // Big strokes by the hundred, then one at a time, then small ones: the page is left with
+    // less room than any stroke takes.
+    for (const [count, points] of [
+      [100, 80],
+      [1, 80],
+      [1, 2],
+    ]) {
+      for (;;) {
+        const reply = await send({
+          type: 'annotation.add',
+          ...where,
+          shapes: Array.from({ length: count }, () => stroke(points)),
+        });
+        // At a drawer's pace: too fast waits, as the web app does.
+        if (!reply.ok && reply.code === 'too_fast') await new Promise((r) => setTimeout(r, 300));
+        else if (!reply.ok) {
+          expect(reply.code).toBe('too_large');
+          break;
+        }
+      }
+    }
+    await expect(layer.locator('[data-testid="annotation"]').first()).toBeVisible({ timeout: 15_000 });
+
+    // The teacher's stroke on the full page is refused, in words that say what to do.
+    await teacher.getByTestId('tool-pencil').click();
+    await drag(teacher, [0.3, 0.8], [0.6, 0.85], 30);
+    await expect(teacher.getByTestId('slides-notice')).toContainText('The whiteboard is full here');
+    await teacher.screenshot({ path: test.info().outputPath('whiteboard-full.png') });
+
+    // Once the page is cleared, drawing works again.
+    expect(await send({ type: 'annotation.clear-all', ...where })).toEqual({ ok: true });
+    await expect(layer.locator('[data-testid="annotation"]')).toHaveCount(0);
+    await drag(teacher, [0.3, 0.8], [0.6, 0.85]);
+    await expect(layer.locator('[data-testid="annotation"][data-kind="pencil"]')).toHaveCount(1);
+  } finally {
+    script.close();
   }
 });

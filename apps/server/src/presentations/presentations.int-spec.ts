@@ -605,7 +605,7 @@ describe('slides: without poppler (pdf.js reads every page)', () => {
 });
 
 describe('slides: conversion time limit (real LibreOffice)', () => {
-  const { server, classroom } = liveClassroom({ CONVERSION_TIMEOUT_SECONDS: '1.5' });
+  const { server, classroom } = liveClassroom({ CONVERSION_TIMEOUT_SECONDS: '1' });
 
   it('kills a conversion that takes longer than the limit, with every LibreOffice process; the next one works', async () => {
     const { teacher } = await classroom.withTeacherAndStudent();
@@ -615,7 +615,7 @@ describe('slides: conversion time limit (real LibreOffice)', () => {
     // Eight charts: seconds, even for a warm LibreOffice.
     const res = await uploadFile(teacher, corpusFile('documents/cht-chart-type.pptx'));
     expect(res.status).toBe(422);
-    expect(res.json).toMatchObject({ code: 'conversion_timeout', message: expect.stringContaining('1.5 s') });
+    expect(res.json).toMatchObject({ code: 'conversion_timeout', message: expect.stringContaining('1 s') });
     await new Promise((r) => setTimeout(r, 300));
     expect(sofficeProcesses(server).filter((p) => before.includes(p))).toEqual([]);
     const next = await uploadFile(teacher, corpusFile('documents/tbl-having-tables.docx'));

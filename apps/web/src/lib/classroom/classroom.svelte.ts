@@ -100,7 +100,8 @@ export class ClassroomContext {
     !!this.conn.state && publishable(this.conn.state, this.conn.you).includes(source);
 
   /** A refusal in the participant's language. */
-  errorText = (err: unknown): string => (err instanceof CommandRefused ? i18n.error(err.code) : i18n.error('internal'));
+  errorText = (err: unknown): string =>
+    err instanceof CommandRefused ? (err.text ?? i18n.error(err.code)) : i18n.error('internal');
 
   showError = (err: unknown) => {
     this.notice = this.errorText(err);

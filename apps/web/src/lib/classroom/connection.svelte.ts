@@ -29,6 +29,8 @@ export class CommandRefused extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What to tell the participant, where a feature says it better than the code's general text. */
+    readonly text?: string,
   ) {
     super(message);
   }

@@ -43,6 +43,7 @@ export const en = {
   'whiteboard.note': 'Sticky note',
   'whiteboard.textPlaceholder': 'Type, then Enter',
   'whiteboard.notePlaceholder': 'Type, then Ctrl+Enter',
+  'whiteboard.full': 'The whiteboard is full here: erase some annotations, or clear pages no longer needed.',
 } as const;
 
 export const fr: Translation<typeof en> = {
@@ -87,4 +88,6 @@ export const fr: Translation<typeof en> = {
   'whiteboard.note': 'Note adhésive',
   'whiteboard.textPlaceholder': 'Écrivez, puis Entrée',
   'whiteboard.notePlaceholder': 'Écrivez, puis Ctrl+Entrée',
+  'whiteboard.full':
+    'Le tableau blanc est plein ici : effacez des annotations, ou videz les pages dont vous n’avez plus besoin.',
 };

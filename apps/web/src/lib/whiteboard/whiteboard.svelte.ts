@@ -17,6 +17,7 @@ import {
 } from '@estrade/protocol';
 import { CommandRefused, type ClassroomConnection } from '../classroom/connection.svelte';
 import type { Run } from '../classroom/feedback';
+import { t } from '../i18n/i18n.svelte';
 
 /** What one draws with: every kind but a chart (a poll's results, which only publishing adds). */
 type DrawnKind = Exclude<ShapeKind, 'chart'>;
@@ -302,6 +303,10 @@ export class WhiteboardStore {
         }
         // "Already there": a retry after a lost reply; the shape is in.
         if (err instanceof CommandRefused && err.code === 'conflict' && command.type === 'annotation.add') return true;
+        // The page's or the meeting's ink is all used: say so in the whiteboard's words.
+        if (err instanceof CommandRefused && err.code === 'too_large') {
+          return this.run(() => Promise.reject(new CommandRefused(err.code, err.message, t('whiteboard.full'))));
+        }
         return this.run(() => Promise.reject(err));
       }
     }
