@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { createRoom, expect, join, participantAction, test } from './kit';
+import { createRoom, expect, expectAudioPlaying, join, participantAction, test } from './kit';
 
 /** axe-core's serious and critical findings on the page as it stands, one line each. */
 async function seriousViolations(page: Page, where: string): Promise<string[]> {
@@ -229,10 +229,17 @@ test('no console error on a normal join, a reload, a removal and the end of the 
   await join(student, viewerLink, 'Inès', 'microphone');
   await join(other, viewerLink, 'Yann', 'listen-only');
   await expect(student.getByTestId('toggle-mic')).toBeEnabled({ timeout: 20_000 });
+  // Everyone hears the student before she reloads (a page left while others are still
+  // subscribing to her microphone makes LiveKit's client log their late track).
+  await expectAudioPlaying(teacher, 1);
+  await expectAudioPlaying(other, 2);
 
   await student.reload();
   await expect(student.getByTestId('participant-list')).toContainText('M. Blanc');
   await expect(student.getByTestId('toggle-mic')).toBeEnabled({ timeout: 20_000 });
+  // The class settles: everyone hears the student again before the teacher removes her.
+  await expectAudioPlaying(teacher, 1);
+  await expectAudioPlaying(other, 2);
 
   teacher.once('dialog', (d) => void d.accept());
   await participantAction(teacher.locator('li', { hasText: 'Inès' }), 'remove');

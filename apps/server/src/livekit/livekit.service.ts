@@ -40,6 +40,8 @@ const SOURCE: Record<MediaSource, TrackSource> = {
 const MEDIA_TOKEN_TTL = '60s';
 /** How long clients have to leave the media room of an ended meeting before it is deleted. */
 const ROOM_CLOSE_GRACE_MS = 1500;
+/** How long someone who left (or was removed) has to leave LiveKit, rightless, before being put out. */
+const LEAVE_GRACE_MS = 500;
 
 const SOURCE_NAME = new Map<TrackSource, MediaSource>(
   Object.entries(SOURCE).map(([name, source]) => [source, name as MediaSource]),
@@ -156,9 +158,20 @@ export class LivekitService implements OnModuleInit, OnModuleDestroy {
             await Promise.all(event.participantIds.map((id) => this.muteMicrophone(meetingId, id)));
             break;
           case 'participant.left':
-          case 'participant.banned':
-            await this.ignoreMissing(this.rooms.removeParticipant(meetingId, event.participantId));
+          case 'participant.banned': {
+            // Their rights go at once (someone gone holds none: no sound, no image, either way);
+            // the connection itself a moment later. An honest client leaves by itself when it
+            // hears of it, and closing LiveKit under a client that is leaving cuts its signalling
+            // and its subscribers' negotiations mid-way; one that stays is put out then.
+            await this.updatePermissions(meetingId, event.participantId);
+            const { participantId } = event;
+            const putOut = setTimeout(
+              () => void this.ignoreMissing(this.rooms.removeParticipant(meetingId, participantId)),
+              LEAVE_GRACE_MS,
+            );
+            putOut.unref();
             break;
+          }
           case 'breakouts.started':
           case 'breakouts.ended':
             for (const p of Object.values(state.participants)) {

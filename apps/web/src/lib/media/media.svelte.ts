@@ -99,7 +99,7 @@ export class Media {
 
   /**
    * Connects and publishes; `joinMuted` publishes the microphone muted (the meeting's setting).
-   * "Joining audio" shows until the server has granted our rights.
+   * "Joining audio" shows until the server has granted our rights and our microphone is out.
    */
   async connect(token: MediaToken, audioMode: AudioMode, joinMuted = false) {
     this.status = 'connecting';
@@ -108,7 +108,6 @@ export class Media {
       const room = await this.open();
       await room.connect(token.url, token.token);
       await this.granted(room);
-      this.status = 'connected';
       // Cameras start only by the person's choice on the join page (the LiveKit room is the meeting).
       const chosen = loadSession(room.name);
       if (chosen?.camera) {
@@ -120,6 +119,8 @@ export class Media {
         await room.localParticipant.setMicrophoneEnabled(true, deviceId ? { deviceId } : undefined);
         if (joinMuted) await room.localParticipant.setMicrophoneEnabled(false);
       }
+      // Joined once what we publish is out: the controls then act on tracks that exist.
+      if (generation === this.generation) this.status = 'connected';
     } catch (err) {
       if (generation !== this.generation) return;
       this.status = 'failed';
