@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { liveClassroom } from '../testing/classroom-kit';
+import { healthProbe } from '../testing/health-probe';
 
 // Runs alone (the `integration-alone` project, after the parallel tier): what it measures is how
 // quickly the server answers during a flood, and a second test worker sharing the two cores would
@@ -39,25 +40,6 @@ function guessFlood(
       const ms = performance.now() - started;
       const right = await post(${JSON.stringify(right)});
       process.stdout.write(JSON.stringify({ guesses: lanes.flat(), right, ms }));
-    })();`;
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['-e', script], (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout)))),
-  );
-}
-
-/** Latencies (ms) of /api/health asked every 20 ms for `ms`, from a separate Node process. */
-function healthProbe(url: string, ms: number): Promise<number[]> {
-  const script = `
-    const end = Date.now() + ${ms}; const out = [];
-    (async () => {
-      await fetch(${JSON.stringify(`${url}/api/health`)}); // the first fetch loads Node's HTTP client
-      while (Date.now() < end) {
-        const t = performance.now();
-        await fetch(${JSON.stringify(`${url}/api/health`)});
-        out.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      process.stdout.write(JSON.stringify(out));
     })();`;
   return new Promise((resolve, reject) =>
     execFile(process.execPath, ['-e', script], (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout)))),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
+import { inWorker } from '../infra/worker-task';
 import { FairTurns } from '../limits/fair-turns';
 import { Turns } from '../limits/turns';
 import { logger } from '../logging/logger';
@@ -35,33 +35,18 @@ export class NotesPdf {
   }
 
   private draw(task: NotesPdfTask): Promise<Uint8Array> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(path.join(__dirname, 'notes-pdf-worker.js'), {
-        workerData: task,
-        transferList: [task.notes.buffer as ArrayBuffer],
-        resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
-      });
-      // Workers must not keep the process alive on their own.
-      worker.unref();
-      let settled = false;
-      const settle = (result: Uint8Array | CommandError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        void worker.terminate();
-        if (result instanceof CommandError) reject(result);
-        else resolve(result);
-      };
-      const timer = setTimeout(() => {
+    return inWorker<Uint8Array, Uint8Array>(path.join(__dirname, 'notes-pdf-worker.js'), task, (pdf) => pdf, {
+      heapMb: HEAP_MB,
+      timeLimitMs: TIME_LIMIT_MS,
+      transfer: [task.notes.buffer as ArrayBuffer],
+      timedOut: () => {
         logger.warn({ title: task.title }, 'notes PDF timed out: stopping its worker');
-        settle(new CommandError('conversion_timeout', 'Making the PDF of the notes took too long'));
-      }, TIME_LIMIT_MS);
-      worker.on('message', (pdf: Uint8Array) => settle(pdf));
-      worker.on('error', (err) => {
-        logger.warn({ title: task.title, err: String(err) }, 'notes PDF worker failed');
-        settle(new CommandError('conversion_failed', 'The PDF of the notes could not be made'));
-      });
-      worker.on('exit', () => settle(new CommandError('conversion_failed', 'The PDF of the notes could not be made')));
+        return new CommandError('conversion_timeout', 'Making the PDF of the notes took too long');
+      },
+      died: (err) => {
+        if (err) logger.warn({ title: task.title, err: String(err) }, 'notes PDF worker failed');
+        return new CommandError('conversion_failed', 'The PDF of the notes could not be made');
+      },
     });
   }
 }

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import { fromBase64, NOTES_FRAGMENT, NOTES_LIMITS, toBase64 } from '@estrade/protocol';
 import * as encoding from 'lib0/encoding';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { liveClassroom, type TestClient } from '../testing/classroom-kit';
 import { filesAccess } from '../testing/slides-kit';
+import { healthProbe } from '../testing/health-probe';
 
 /** A Yjs client of the shared notes over the real socket, as the web app is. */
 class NotesClient {
@@ -89,25 +90,6 @@ function nestedLists(parent: Y.XmlFragment | Y.XmlElement, levels: number, text:
     at = item;
   }
   return item!;
-}
-
-/** Latencies (ms) of /api/health asked every 20 ms for `ms`, from a separate Node process. */
-function healthProbe(url: string, ms: number): Promise<number[]> {
-  const script = `
-    const end = Date.now() + ${ms}; const out = [];
-    (async () => {
-      await fetch(${JSON.stringify(`${url}/api/health`)}); // the first fetch loads Node's HTTP client
-      while (Date.now() < end) {
-        const t = performance.now();
-        await fetch(${JSON.stringify(`${url}/api/health`)});
-        out.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      process.stdout.write(JSON.stringify(out));
-    })();`;
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['-e', script], (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout)))),
-  );
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { PDFDocument } from 'pdf-lib';
 import { annotationsOf, PresentationId, type Presentation, type Whiteboard } from '@estrade/protocol';
+import { inWorker } from '../infra/worker-task';
 import { FairTurns } from '../limits/fair-turns';
 import { HttpLimits } from '../limits/http-limits';
 import { Turns } from '../limits/turns';
@@ -94,45 +94,33 @@ export class WhiteboardExportService {
   }
 
   private draw(task: ExportTask): Promise<Uint8Array> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(path.join(__dirname, 'annotate-worker.js'), {
-        workerData: task,
-        resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
-      });
-      // Workers must not keep the process alive on their own.
-      worker.unref();
-      let settled = false;
-      const settle = (result: Uint8Array | CommandError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        void worker.terminate();
-        if (result instanceof CommandError) reject(result);
-        else resolve(result);
-      };
-      const timer = setTimeout(() => {
-        logger.warn({ file: task.file }, 'annotated PDF timed out: stopping its worker');
-        settle(new CommandError('conversion_timeout', 'Drawing the annotations into this PDF took too long'));
-      }, TIME_LIMIT_MS);
-      worker.on('message', (r: ExportReply) => {
-        if (r.ok) return settle(r.pdf);
+    return inWorker<Uint8Array, ExportReply>(
+      path.join(__dirname, 'annotate-worker.js'),
+      task,
+      (r) => {
+        if (r.ok) return r.pdf;
         logger.warn({ file: task.file, err: r.message }, 'annotated PDF failed');
-        settle(
-          new CommandError(
-            r.code,
-            r.code === 'encrypted'
-              ? 'This PDF is encrypted: annotations cannot be added to it (download the PDF alone)'
-              : 'Annotations cannot be added to this PDF (download the PDF alone)',
-          ),
+        return new CommandError(
+          r.code,
+          r.code === 'encrypted'
+            ? 'This PDF is encrypted: annotations cannot be added to it (download the PDF alone)'
+            : 'Annotations cannot be added to this PDF (download the PDF alone)',
         );
-      });
-      // Out of memory or crashed: the export fails alone.
-      worker.on('error', (err) => {
-        logger.warn({ file: task.file, err: String(err) }, 'annotated PDF worker failed');
-        settle(new CommandError('conversion_failed', 'The annotated PDF could not be made'));
-      });
-      worker.on('exit', () => settle(new CommandError('conversion_failed', 'The annotated PDF could not be made')));
-    });
+      },
+      {
+        heapMb: HEAP_MB,
+        timeLimitMs: TIME_LIMIT_MS,
+        timedOut: () => {
+          logger.warn({ file: task.file }, 'annotated PDF timed out: stopping its worker');
+          return new CommandError('conversion_timeout', 'Drawing the annotations into this PDF took too long');
+        },
+        // Out of memory or crashed: the export fails alone.
+        died: (err) => {
+          if (err) logger.warn({ file: task.file, err: String(err) }, 'annotated PDF worker failed');
+          return new CommandError('conversion_failed', 'The annotated PDF could not be made');
+        },
+      },
+    );
   }
 }
 
