@@ -605,17 +605,19 @@ describe('slides: without poppler (pdf.js reads every page)', () => {
 });
 
 describe('slides: conversion time limit (real LibreOffice)', () => {
-  const { server, classroom } = liveClassroom({ CONVERSION_TIMEOUT_SECONDS: '1' });
+  const { server, classroom } = liveClassroom({ CONVERSION_TIMEOUT_SECONDS: '1.5' });
 
   it('kills a conversion that takes longer than the limit, with every LibreOffice process; the next one works', async () => {
     const { teacher } = await classroom.withTeacherAndStudent();
     // The resident LibreOffice, started with the server.
     while (sofficeProcesses(server).length === 0) await new Promise((r) => setTimeout(r, 100));
     const before = sofficeProcesses(server);
-    // Eight charts: seconds, even for a warm LibreOffice.
-    const res = await uploadFile(teacher, corpusFile('documents/cht-chart-type.pptx'));
+    // A long text to lay out, some 1,500 pages: many seconds, even for a warm LibreOffice (a
+    // chart deck, once slow enough, now converts in about the limit).
+    const lesson = Array.from({ length: 60_000 }, (_, i) => `Ligne ${i} : la photosynthèse transforme la lumière.`);
+    const res = await upload(teacher, Buffer.from(lesson.join('\n'), 'utf8'), 'cours.txt');
     expect(res.status).toBe(422);
-    expect(res.json).toMatchObject({ code: 'conversion_timeout', message: expect.stringContaining('1 s') });
+    expect(res.json).toMatchObject({ code: 'conversion_timeout', message: expect.stringContaining('1.5 s') });
     await new Promise((r) => setTimeout(r, 300));
     expect(sofficeProcesses(server).filter((p) => before.includes(p))).toEqual([]);
     const next = await uploadFile(teacher, corpusFile('documents/tbl-having-tables.docx'));

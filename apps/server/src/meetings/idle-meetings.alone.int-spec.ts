@@ -4,6 +4,8 @@ import { liveClassroom, type TestClient } from '../testing/classroom-kit';
 
 // A school's instance keeps only the lessons going on now in memory: a meeting nobody is
 // connected to leaves it, and comes back from the log, whole, when someone returns.
+// A soak of 500 lessons: it runs in the tier alone, where its two cores' worth of work does not
+// slow another worker's timing tests (a restart against a countdown, say).
 
 const IDLE_SECONDS = 1;
 const MB = 1024 * 1024;
