@@ -102,7 +102,9 @@ export class Deadlines implements OnModuleInit, OnApplicationBootstrap, OnModule
       const left = at - Date.now();
       const timer = setTimeout(
         () => {
-          if (at - Date.now() > 0 && left > LONGEST_TIMER_MS) return wait();
+          // A long wait comes in steps; and a timer may fire a millisecond before the wall clock
+          // reaches its time (libuv's loop clock): a deadline never runs early.
+          if (at - Date.now() > 0) return wait();
           this.armed.get(meetingId)?.delete(id);
           run();
         },
