@@ -7,6 +7,7 @@ import { CommandError } from '../meetings/command-error';
 import { baseName, NO_CACHE, sendFile } from './file-response';
 import { PresentationsAccess } from './presentations-access';
 import { mb, PresentationsService } from './presentations.service';
+import { closeAfterAnswer } from '../web/http-errors';
 import { Limit } from '../web/http-limit.guard';
 
 /** Content-addressed files never change: browsers keep them (privately: they are a meeting's). */
@@ -44,10 +45,8 @@ export class PresentationsController {
     try {
       received = await this.presentations.receive(req);
     } catch (err) {
-      // The rest of an oversized body is not read: the connection closes once the answer is out.
-      res.setHeader('Connection', 'close');
-      const socket = req.socket;
-      res.once('finish', () => socket?.destroy());
+      // The rest of an oversized body is not read.
+      closeAfterAnswer(res);
       throw err;
     }
     const file = await this.presentations.store(received);

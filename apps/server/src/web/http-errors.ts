@@ -13,6 +13,13 @@ import { TooFast } from '../limits/http-limits';
 import { logger } from '../logging/logger';
 import { CommandError } from '../meetings/command-error';
 
+/** A refused request's body is not read: the connection closes once the answer is out. */
+export function closeAfterAnswer(res: Response) {
+  res.setHeader('Connection', 'close');
+  const socket = res.req.socket;
+  res.once('finish', () => socket?.destroy());
+}
+
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (hasUnstorableText(body)) {
     throw new BadRequestException({

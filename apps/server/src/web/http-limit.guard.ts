@@ -6,6 +6,7 @@ import { HTTP_RATES, type HttpRateKind } from '../limits/http-rates';
 import { filesTokenOf } from '../presentations/presentations-access';
 import { SessionsService } from '../sessions/sessions.service';
 import { addressOf } from './client-address';
+import { closeAfterAnswer } from './http-errors';
 
 /**
  * The rate of a route (HTTP_RATES), or `in-handler` for routes that limit themselves (joins and
@@ -45,10 +46,3 @@ export class HttpLimitGuard implements CanActivate {
 }
 
 const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || 'transfer-encoding' in req.headers;
-
-/** A refused upload's body is not read: the connection closes once the answer is out. */
-function closeAfterAnswer(res: Response) {
-  res.setHeader('Connection', 'close');
-  const socket = res.req.socket;
-  res.once('finish', () => socket.destroy());
-}
